@@ -1,0 +1,18 @@
+"""REST API: flask-smorest blueprints that parse, call a service and serialise."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from .errors import TrajectflowApi
+
+
+def register_api(app: Flask) -> TrajectflowApi:
+    from .cases import blp as cases_blp
+    from .processes import blp as processes_blp
+    from .tasks import blp as tasks_blp
+
+    api = TrajectflowApi(app)
+    for blueprint in (processes_blp, cases_blp, tasks_blp):
+        api.register_blueprint(blueprint)
+    return api

@@ -1,0 +1,84 @@
+"""One mapping from trajectflow errors (and HTTP errors) to JSON `{"error", "message", "details"}`."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, jsonify
+from flask_smorest import Api
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from ..domain.errors import (
+    Conflict,
+    EngineFailure,
+    Forbidden,
+    InvalidProcess,
+    NotFound,
+    TrajectflowError,
+    Unauthenticated,
+    ValidationFailed,
+)
+
+STATUS = {
+    NotFound: 404,
+    Conflict: 409,
+    Forbidden: 403,
+    Unauthenticated: 401,
+    ValidationFailed: 422,
+    InvalidProcess: 422,
+    EngineFailure: 409,
+}
+_HTTP_CODES = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+               409: "conflict", 413: "too_large", 415: "unsupported_media_type", 422: "validation_failed"}
+
+log = logging.getLogger(__name__)
+
+
+def error_response(status: int, code: str, message: str, details: Any = None) -> tuple[Response, int]:
+    return jsonify({"error": code, "message": message, "details": details}), status
+
+
+class TrajectflowApi(Api):
+    def __init__(self, app: Flask) -> None:
+        app.config.setdefault("API_TITLE", "trajectflow")
+        app.config.setdefault("API_VERSION", "1")
+        app.config.setdefault("OPENAPI_VERSION", "3.0.3")
+        app.config.setdefault("OPENAPI_URL_PREFIX", "/api")
+        app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
+        app.config.setdefault("OPENAPI_SWAGGER_UI_PATH", "/docs")
+        app.config.setdefault("OPENAPI_SWAGGER_UI_URL", "/static/vendor/swagger-ui-dist/")
+        super().__init__(app)
+        app.register_error_handler(TrajectflowError, self.handle_trajectflow_error)
+        app.register_error_handler(Exception, self.handle_unexpected)
+
+    def handle_trajectflow_error(self, error: TrajectflowError) -> tuple[Response, int]:
+        status = next((code for cls, code in STATUS.items() if isinstance(error, cls)), 400)
+        return error_response(status, error.code, error.message, error.details)
+
+    def handle_http_exception(self, error: HTTPException) -> tuple[Response, int]:  # type: ignore[override]
+        status = error.code or 500
+        data = getattr(error, "data", None) or {}
+        details = None
+        if "messages" in data:
+            details = _flatten(data["messages"])
+            message = "the request does not match the expected input"
+        else:
+            message = error.description or error.name
+        return error_response(status, _HTTP_CODES.get(status, "error"), message, details)
+
+    def handle_unexpected(self, error: Exception) -> tuple[Response, int]:
+        if isinstance(error, HTTPException):
+            return self.handle_http_exception(error)
+        log.exception("unexpected error")
+        return error_response(500, "internal_error", InternalServerError.description)
+
+
+def _flatten(messages: Any) -> dict[str, Any]:
+    """webargs groups errors by location (json, query); callers want field → messages."""
+    if isinstance(messages, dict) and set(messages) <= {"json", "query", "form", "headers", "path", "view_args"}:
+        merged: dict[str, Any] = {}
+        for location_messages in messages.values():
+            merged.update(location_messages if isinstance(location_messages, dict) else {"_": location_messages})
+        return merged
+    return messages if isinstance(messages, dict) else {"_": messages}

@@ -1,0 +1,30 @@
+"""The application factory: wires settings, database, services, API and pages once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, jsonify
+
+from .domain.clock import Clock
+from .services.context import ServiceContext
+from .settings import Settings
+
+
+def create_app(settings: Settings | None = None, clock: Clock | None = None, **overrides: Any) -> Flask:
+    settings = settings or Settings.from_env()
+    app = Flask(__name__, static_folder="web/static", static_url_path="/static")
+    app.config.update(SECRET_KEY=settings.secret_key, JSON_SORT_KEYS=False, MAX_CONTENT_LENGTH=5 * 1024 * 1024)
+    app.config.update(overrides)
+    app.extensions["trajectflow"] = ServiceContext.create(settings, clock)
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+
+    from .api import register_api
+
+    register_api(app)
+
+    @app.get("/healthz")
+    def healthz():  # type: ignore[no-untyped-def]
+        return jsonify({"status": "ok"})
+
+    return app

@@ -1,0 +1,125 @@
+"""`trajectflow …` commands. They parse arguments, call services and report; nothing more."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .domain.errors import InvalidProcess, TrajectflowError
+from .services.context import ServiceContext
+from .settings import Settings
+
+
+def _context() -> ServiceContext:
+    return ServiceContext.create(Settings.from_env())
+
+
+def _fail(message: str, code: int = 1) -> None:
+    click.echo(message, err=True)
+    sys.exit(code)
+
+
+@click.group()
+def main() -> None:
+    """trajectflow: workflow engine for Participatiewet trajectories."""
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the database schema to the latest revision."""
+    from .store.migrate import upgrade
+
+    settings = Settings.from_env()
+    if settings.database_url.startswith("sqlite:///"):
+        Path(settings.database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    ctx = ServiceContext.create(settings)
+    try:
+        upgrade(ctx.uow.engine)
+    except Exception as err:  # noqa: BLE001 - report any database failure plainly
+        _fail(f"database upgrade failed: {err}")
+    click.echo("database is up to date")
+
+
+@main.command()
+@click.argument("directory", required=False, type=click.Path(path_type=Path))
+@click.option("--forms", "forms_dir", type=click.Path(path_type=Path), help="forms directory (default: forms/)")
+def deploy(directory: Path | None, forms_dir: Path | None) -> None:
+    """Deploy BPMN/DMN files from DIRECTORY (default: processes/); new versions only for changed content."""
+    from .services.deploy import deploy_directory
+
+    settings = Settings.from_env()
+    ctx = ServiceContext.create(settings)
+    try:
+        results = deploy_directory(ctx, directory or settings.processes_dir, forms_dir or settings.forms_dir, "cli")
+    except InvalidProcess as err:
+        for problem in err.problems:
+            click.echo(str(problem), err=True)
+        _fail(f"deploy refused: {len(err.problems)} problem(s)")
+        return
+    for result in results:
+        state = "new version" if result.created else "unchanged"
+        click.echo(f"{result.process_id}: v{result.version} ({state})")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--forms", "forms_dir", type=click.Path(path_type=Path), help="forms directory (default: forms/)")
+@click.option("--json", "as_json", is_flag=True, help="print the problems as JSON")
+def validate(paths: tuple[Path, ...], forms_dir: Path | None, as_json: bool) -> None:
+    """Check BPMN/DMN files (default: processes/) and print `file:line: element-id: message`."""
+    from .services.deploy import check_sources, read_directory
+
+    settings = Settings.from_env()
+    sources: dict[str, bytes | str] = {}
+    for path in paths or (settings.processes_dir,):
+        if path.is_dir():
+            sources.update(read_directory(path))
+        elif path.is_file():
+            sources[path.name] = path.read_bytes()
+        else:
+            _fail(f"{path}: no such file or directory", 2)
+    library = check_sources(sources, forms_dir or settings.forms_dir)
+    if as_json:
+        click.echo(json.dumps([p.as_dict() for p in library.problems], indent=2))
+    else:
+        for problem in library.problems:
+            click.echo(f"{problem} [{problem.severity}]")
+        click.echo(f"{len(sources)} file(s), {len(library.errors)} error(s), "
+                   f"{len(library.problems) - len(library.errors)} warning(s)")
+    if library.errors:
+        sys.exit(1)
+
+
+@main.command()
+def demo() -> None:
+    """Load demo users, clients and cases (idempotent)."""
+    from .services.demo import load_demo
+
+    try:
+        summary = load_demo(_context())
+    except TrajectflowError as err:
+        _fail(f"demo data could not be loaded: {err.message}")
+        return
+    click.echo(summary)
+
+
+@main.command()
+@click.option("--workers", default=2, show_default=True, help="gunicorn worker processes")
+def serve(workers: int) -> None:
+    """Serve the web application and API with gunicorn."""
+    from .serve import run_gunicorn
+
+    settings = Settings.from_env()
+    run_gunicorn(settings, workers)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Plain domain model and rules. Imports nothing from Flask, SQLAlchemy or SpiffWorkflow."""

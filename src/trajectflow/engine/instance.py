@@ -1,0 +1,193 @@
+"""One running process instance: start, load, step, complete user tasks, fire timers, report state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.util.task import TaskState
+
+from ..domain.clock import Clock, FixedClock
+from ..domain.errors import Conflict, EngineFailure, NotFound
+from .clock_bridge import bound_clock
+from .compaction import compact
+from .scripting import create_script_engine
+from .serializer import dump_instance, load_instance
+from .specs import ExecutableSpec
+
+_SCRIPT_ENGINE = create_script_engine()
+_MAX_ROUNDS = 10_000
+
+
+@dataclass(frozen=True)
+class ReadyTask:
+    engine_id: str
+    process_id: str
+    element_id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class WaitingTimer:
+    engine_id: str
+    process_id: str
+    element_id: str
+    due_at: datetime
+
+
+class EngineInstance:
+    def __init__(self, workflow: BpmnWorkflow) -> None:
+        self.workflow = workflow
+        self.workflow.script_engine = _SCRIPT_ENGINE
+
+    # -- creation and persistence -------------------------------------------------------------
+    @classmethod
+    def start(cls, spec: ExecutableSpec, data: dict[str, Any], clock: Clock) -> EngineInstance:
+        workflow = BpmnWorkflow(spec.spec, spec.subprocess_specs, script_engine=_SCRIPT_ENGINE)
+        for task in workflow.get_tasks(state=TaskState.READY):
+            task.data.update(data)
+        instance = cls(workflow)
+        instance.advance(clock)
+        return instance
+
+    @classmethod
+    def load(cls, spec: ExecutableSpec, state: bytes) -> EngineInstance:
+        return cls(load_instance(state, spec.spec, spec.subprocess_specs))
+
+    def dump(self) -> bytes:
+        return dump_instance(self.workflow)
+
+    # -- running ------------------------------------------------------------------------------
+    def advance(self, clock: Clock) -> None:
+        """Run engine tasks and due timers until only user tasks and future timers are left.
+
+        Raises EngineFailure when a script, gateway or decision fails; the workflow is then left
+        with the failing task in ERROR state, which the caller may store for a later retry.
+        """
+        with bound_clock(clock):
+            try:
+                for _ in range(_MAX_ROUNDS):
+                    self.workflow.do_engine_steps()
+                    self.workflow.refresh_timers()
+                    if not self._has_engine_work():
+                        break
+            except WorkflowTaskException as err:
+                raise _failure(err) from None
+            except SpiffWorkflowException as err:
+                raise EngineFailure(str(err)) from None
+        compact(self.workflow)
+
+    def _has_engine_work(self) -> bool:
+        return any(not t.task_spec.manual for t in self.workflow.get_tasks(state=TaskState.READY))
+
+    def complete(self, engine_id: str, data: dict[str, Any], clock: Clock) -> None:
+        task = self._task(engine_id)
+        if task.state != TaskState.READY or not task.task_spec.manual:
+            raise Conflict(
+                f"task {task.task_spec.bpmn_id} is {TaskState.get_name(task.state)}, not a ready user task"
+            )
+        task.data.update(data)
+        with bound_clock(clock):
+            try:
+                task.run()
+            except WorkflowTaskException as err:
+                raise _failure(err) from None
+        self.advance(clock)
+
+    def fire_timers(self, now: datetime) -> None:
+        """Let every timer due at or before `now` fire, then continue the process."""
+        self.advance(FixedClock(now + timedelta(microseconds=1)))
+
+    def retry_errors(self, clock: Clock) -> None:
+        for task in self.workflow.get_tasks(state=TaskState.ERROR):
+            task._set_state(TaskState.READY)
+        self.advance(clock)
+
+    def _task(self, engine_id: str) -> Any:
+        try:
+            task = self.workflow.get_task_from_id(UUID(engine_id))
+        except (ValueError, SpiffWorkflowException):
+            task = None
+        if task is None:
+            raise NotFound(f"task {engine_id} is not part of this case")
+        return task
+
+    # -- reading state --------------------------------------------------------------------------
+    @property
+    def completed(self) -> bool:
+        return self.workflow.is_completed()
+
+    def ready_user_tasks(self) -> list[ReadyTask]:
+        return [
+            ReadyTask(str(t.id), t.workflow.spec.name, t.task_spec.bpmn_id, t.task_spec.bpmn_name or t.task_spec.bpmn_id)
+            for t in self.workflow.get_tasks(state=TaskState.READY, manual=True)
+        ]
+
+    def waiting_timers(self) -> list[WaitingTimer]:
+        timers = []
+        for task in self.workflow.get_tasks(state=TaskState.WAITING):
+            definition = getattr(task.task_spec, "event_definition", None)
+            if not isinstance(definition, TimerEventDefinition):
+                continue
+            due = _due_at(task)
+            if due is not None:
+                timers.append(WaitingTimer(str(task.id), task.workflow.spec.name, task.task_spec.bpmn_id, due))
+        return timers
+
+    def errored_task(self) -> Any | None:
+        errored = self.workflow.get_tasks(state=TaskState.ERROR)
+        return errored[0] if errored else None
+
+    def active_elements(self) -> list[tuple[str, str]]:
+        """(process id, element id) of tasks that are ready or waiting, deepest first."""
+        tasks = self.workflow.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.STARTED)
+        tasks = [t for t in tasks if t.task_spec.bpmn_id]
+        tasks.sort(key=lambda t: -t.workflow.depth)
+        return [(t.workflow.spec.name, t.task_spec.bpmn_id) for t in tasks]
+
+    def task_data(self, engine_id: str) -> dict[str, Any]:
+        return dict(self._task(engine_id).data)
+
+    def current_data(self) -> dict[str, Any]:
+        """The process data as it stands: the data of the most recently changed live task."""
+        candidates = self.workflow.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.STARTED)
+        if not candidates:
+            last = self.workflow.last_task or self.workflow.task_tree
+            return dict(last.data) if last is not None else {}
+        latest = max(candidates, key=lambda t: (t.last_state_change, -t.workflow.depth))
+        return dict(latest.data)
+
+    def final_data(self) -> dict[str, Any]:
+        ends = [t for t in self.workflow.get_tasks(state=TaskState.COMPLETED) if t.workflow is self.workflow]
+        if not ends:
+            return {}
+        return dict(max(ends, key=lambda t: t.last_state_change).data)
+
+
+def _due_at(task: Any) -> datetime | None:
+    value = task._get_internal_data("event_value")
+    if isinstance(value, dict):
+        value = value.get("next")
+    if not value:
+        return None
+    try:
+        due = datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+    return due if due.tzinfo else due.replace(tzinfo=UTC)
+
+
+def _failure(err: WorkflowTaskException) -> EngineFailure:
+    task = getattr(err, "task", None)
+    element_id = task.task_spec.bpmn_id if task is not None else None
+    name = task.task_spec.bpmn_name if task is not None else None
+    message = str(err)
+    if getattr(err, "line_number", None):
+        message = f"{message} (script line {err.line_number})"
+    return EngineFailure(message, element_id=element_id, task_name=name)

@@ -1,0 +1,36 @@
+"""Run the app under gunicorn from Python (used by `trajectflow serve`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+from .settings import Settings
+
+
+class _Gunicorn(BaseApplication):  # type: ignore[misc]
+    def __init__(self, options: dict[str, Any]) -> None:
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        from .app import create_app
+
+        return create_app()
+
+
+def run_gunicorn(settings: Settings, workers: int) -> None:
+    _Gunicorn(
+        {
+            "bind": f"{settings.host}:{settings.port}",
+            "workers": workers,
+            "threads": 4,
+            "accesslog": "-",
+            "graceful_timeout": 30,
+        }
+    ).run()

@@ -1,0 +1,21 @@
+"""Demo accounts: one per role, named after the role, password `demo` (only for demo mode)."""
+
+from __future__ import annotations
+
+from ..domain.roles import ROLES
+from .context import ServiceContext
+from .users import ensure_user
+
+DEMO_PASSWORD = "demo"
+
+
+def demo_accounts() -> list[tuple[str, list[str], str]]:
+    accounts = [(role, [role], f"Demo {label}") for role, label in ROLES.items()]
+    return accounts
+
+
+def ensure_demo_users(ctx: ServiceContext) -> int:
+    created = 0
+    for username, roles, display_name in demo_accounts():
+        created += ensure_user(ctx, username, roles, DEMO_PASSWORD, display_name)
+    return created

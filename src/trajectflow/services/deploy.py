@@ -1,0 +1,103 @@
+"""Deploy process files: a new version per process only when its content changed."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from ..domain.errors import InvalidProcess, ProcessProblem
+from ..engine.library import ProcessLibrary, read_library, require_valid
+from ..store.models import ProcessVersion
+from .context import ServiceContext
+from .forms import load_forms
+
+PROCESS_SUFFIXES = (".bpmn", ".bpmn20.xml", ".dmn")
+
+
+@dataclass(frozen=True)
+class DeployedVersion:
+    process_id: str
+    version: int
+    created: bool
+
+
+def read_directory(directory: Path) -> dict[str, bytes]:
+    if not directory.is_dir():
+        raise InvalidProcess([ProcessProblem(str(directory), None, None, "directory not found")])
+    return {
+        path.name: path.read_bytes()
+        for path in sorted(directory.iterdir())
+        if path.is_file() and path.name.lower().endswith(PROCESS_SUFFIXES)
+    }
+
+
+def check_sources(sources: dict[str, bytes | str], forms_dir: Path) -> ProcessLibrary:
+    return read_library(sources, load_forms(forms_dir))
+
+
+def deploy_sources(
+    ctx: ServiceContext, sources: dict[str, bytes | str], forms_dir: Path, actor: str | None = None
+) -> list[DeployedVersion]:
+    """Validate all sources together and store a version for each executable process that changed."""
+    forms = load_forms(forms_dir)
+    library = read_library(sources, forms)
+    require_valid(library)
+    results: list[DeployedVersion] = []
+    with ctx.uow() as uow:
+        for process_id in library.executable_ids():
+            definition = library.definition(process_id)
+            used_forms = _forms_used(definition.elements, forms)
+            content_hash = _version_hash(definition.content_hash, used_forms)
+            existing = uow.session.scalar(
+                select(ProcessVersion).where(
+                    ProcessVersion.process_id == process_id,
+                    ProcessVersion.content_hash == content_hash,
+                )
+            )
+            if existing is not None:
+                results.append(DeployedVersion(process_id, existing.version, False))
+                continue
+            latest = uow.session.scalar(
+                select(func.max(ProcessVersion.version)).where(ProcessVersion.process_id == process_id)
+            )
+            version = ProcessVersion(
+                process_id=process_id,
+                version=(latest or 0) + 1,
+                name=definition.name,
+                content_hash=content_hash,
+                sources=definition.sources,
+                forms=used_forms,
+                elements=definition.elements,
+                deployed_at=ctx.clock.now(),
+                deployed_by=actor,
+            )
+            uow.session.add(version)
+            results.append(DeployedVersion(process_id, version.version, True))
+        uow.commit()
+    return results
+
+
+def deploy_directory(
+    ctx: ServiceContext, directory: Path, forms_dir: Path, actor: str | None = None
+) -> list[DeployedVersion]:
+    return deploy_sources(ctx, read_directory(directory), forms_dir, actor)
+
+
+def _version_hash(sources_hash: str, forms: dict) -> str:
+    """A version is its sources and the forms its tasks use: a changed form is a new version."""
+    payload = sources_hash + json.dumps(forms, sort_keys=True)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _forms_used(elements: dict, forms: dict) -> dict:
+    names = {
+        info["form"]
+        for process in elements.values()
+        for info in process.values()
+        if info.get("form")
+    }
+    return {name: forms[name] for name in sorted(names) if isinstance(forms.get(name), dict)}

@@ -1,0 +1,182 @@
+"""Bring the database's view of a case (tasks, timers, phase, route, data) in line with its engine state.
+
+Called after every engine step, inside the same unit of work, so the engine state, the task
+projection, the timers and the history commit together or not at all.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..domain.cases import CLOSED_PHASE, CaseStatus, TaskStatus
+from ..domain.durations import add_iso_duration
+from ..engine.instance import EngineInstance
+from ..store.models import Case, CaseEvent, ProcessVersion, Task, Timer
+
+
+def record(
+    session: Session,
+    case: Case,
+    at: datetime,
+    kind: str,
+    message: str,
+    actor: str | None = None,
+    task: Task | None = None,
+    element_id: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> None:
+    if case.id is None:
+        session.flush()
+    session.add(
+        CaseEvent(
+            case_id=case.id,
+            at=at,
+            actor=actor,
+            kind=kind,
+            task_id=task.id if task is not None else None,
+            element_id=element_id or (task.element_id if task is not None else None),
+            message=message[:500],
+            details=details,
+        )
+    )
+
+
+def synchronise(
+    session: Session,
+    case: Case,
+    version: ProcessVersion,
+    instance: EngineInstance,
+    now: datetime,
+    actor: str | None,
+    completed_task_id: int | None = None,
+) -> None:
+    """Store the engine state and update tasks, timers, phase, route, data and status from it."""
+    case.engine_state = instance.dump()
+    case.updated_at = now
+    data = instance.final_data() if instance.completed else instance.current_data()
+    case.data = _json_safe(data)
+    _sync_tasks(session, case, version, instance, now, actor, completed_task_id)
+    _sync_timers(session, case, instance, now)
+    _sync_phase_and_route(session, case, version, instance, data, now, actor)
+    if instance.completed and case.status != CaseStatus.COMPLETED:
+        case.status = CaseStatus.COMPLETED
+        case.closed_at = now
+        case.phase = CLOSED_PHASE
+        record(session, case, now, "case_completed", "Traject afgesloten", actor)
+
+
+def _sync_tasks(
+    session: Session,
+    case: Case,
+    version: ProcessVersion,
+    instance: EngineInstance,
+    now: datetime,
+    actor: str | None,
+    completed_task_id: int | None,
+) -> None:
+    open_rows = {
+        row.engine_task_id: row
+        for row in session.scalars(select(Task).where(Task.case_id == case.id, Task.status == TaskStatus.OPEN))
+    }
+    ready = {task.engine_id: task for task in instance.ready_user_tasks()}
+    for engine_id, row in open_rows.items():
+        if engine_id not in ready and row.id != completed_task_id:
+            row.status = TaskStatus.CANCELLED
+            row.completed_at = now
+            record(session, case, now, "task_cancelled", f"Taak '{row.name}' vervallen", None, row)
+    for engine_id, ready_task in ready.items():
+        if engine_id in open_rows:
+            continue
+        info = element_info(version, ready_task.process_id, ready_task.element_id)
+        row = Task(
+            case_id=case.id,
+            engine_task_id=engine_id,
+            process_id=ready_task.process_id,
+            element_id=ready_task.element_id,
+            name=info.get("name") or ready_task.name,
+            form=info.get("form"),
+            role=info.get("role"),
+            phase=info.get("phase"),
+            status=TaskStatus.OPEN,
+            created_at=now,
+            due_at=add_iso_duration(now, info["due_in"]) if info.get("due_in") else None,
+        )
+        session.add(row)
+        session.flush()
+        record(session, case, now, "task_created", f"Taak '{row.name}' klaargezet", actor, row)
+
+
+def _sync_timers(session: Session, case: Case, instance: EngineInstance, now: datetime) -> None:
+    stored = {row.engine_task_id: row for row in session.scalars(select(Timer).where(Timer.case_id == case.id))}
+    waiting = {timer.engine_id: timer for timer in instance.waiting_timers()}
+    for engine_id, row in stored.items():
+        if engine_id not in waiting:
+            if row.due_at <= now:
+                record(
+                    session, case, now, "timer_fired", f"Termijn '{row.element_id}' verstreken",
+                    element_id=row.element_id, details={"due_at": row.due_at.isoformat()},
+                )
+            session.delete(row)
+    for engine_id, timer in waiting.items():
+        row = stored.get(engine_id)
+        if row is None:
+            session.add(
+                Timer(
+                    case_id=case.id,
+                    engine_task_id=engine_id,
+                    process_id=timer.process_id,
+                    element_id=timer.element_id,
+                    due_at=timer.due_at,
+                )
+            )
+            record(
+                session, case, now, "timer_started", f"Termijn '{timer.element_id}' loopt tot {timer.due_at:%Y-%m-%d}",
+                element_id=timer.element_id, details={"due_at": timer.due_at.isoformat()},
+            )
+        elif row.due_at != timer.due_at:
+            row.due_at = timer.due_at
+
+
+def _sync_phase_and_route(
+    session: Session,
+    case: Case,
+    version: ProcessVersion,
+    instance: EngineInstance,
+    data: dict[str, Any],
+    now: datetime,
+    actor: str | None,
+) -> None:
+    phase = None
+    for process_id, element_id in instance.active_elements():
+        phase = element_info(version, process_id, element_id).get("phase")
+        if phase:
+            break
+    phase = phase or (data.get("phase") if isinstance(data.get("phase"), str) else None)
+    if phase and phase != case.phase:
+        previous = case.phase
+        case.phase = phase
+        record(session, case, now, "phase_changed", f"Fase: {phase}", actor, details={"from": previous, "to": phase})
+    route = data.get("route")
+    if isinstance(route, str) and route != case.route:
+        case.route = route
+        record(session, case, now, "route_chosen", f"Route: {route}", actor, details={"route": route})
+
+
+def element_info(version: ProcessVersion, process_id: str, element_id: str) -> dict[str, Any]:
+    return version.elements.get(process_id, {}).get(element_id, {})
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items() if not callable(v)}
+    if isinstance(value, list | tuple | set):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)

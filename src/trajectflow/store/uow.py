@@ -1,0 +1,66 @@
+"""Unit of work: one transaction per use case; commit once or leave the database as it was."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..domain.errors import Conflict
+
+
+class UnitOfWork:
+    def __init__(self, session_factory: sessionmaker[Session], write: bool = True) -> None:
+        self._factory = session_factory
+        self._write = write
+        self.session: Session
+
+    def __enter__(self) -> UnitOfWork:
+        self.session = self._factory()
+        if self._write and self.session.get_bind().dialect.name == "sqlite":
+            self.session.connection(execution_options={"sqlite_write": True})
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        try:
+            self.session.rollback()
+        finally:
+            self.session.close()
+
+    def commit(self) -> None:
+        try:
+            self.session.commit()
+        except StaleDataError:
+            self.session.rollback()
+            raise Conflict("the case was changed by someone else at the same time; reload and try again") from None
+        except OperationalError as err:
+            self.session.rollback()
+            if _is_lock_conflict(err):
+                raise Conflict("the case is being changed by someone else; try again") from None
+            raise
+
+    def flush(self) -> None:
+        try:
+            self.session.flush()
+        except StaleDataError:
+            self.session.rollback()
+            raise Conflict("the case was changed by someone else at the same time; reload and try again") from None
+
+
+def _is_lock_conflict(err: OperationalError) -> bool:
+    text = str(err.orig).lower()
+    return "database is locked" in text or "deadlock detected" in text or "could not serialize" in text
+
+
+class UnitOfWorkFactory:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions = sessionmaker(bind=engine, expire_on_commit=False)
+
+    def __call__(self, write: bool = True) -> UnitOfWork:
+        return UnitOfWork(self._sessions, write=write)
