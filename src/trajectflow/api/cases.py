@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 from ..services.cases import ClientInput, start_case
 from ..services.queries import CaseFilter, case_detail, case_history, list_cases
 from .identity import current_actor, service_context
-from .schemas import CaseCreateSchema, CaseDetailSchema, CasePageSchema, CaseQueryArgs, ErrorSchema, EventSchema
+from .schemas import CaseCreateSchema, CaseDetailSchema, CasePageSchema, CaseQueryArgs, ApiErrorSchema, EventSchema
 
 blp = Blueprint("cases", __name__, url_prefix="/api/cases", description="Trajectory cases")
 
@@ -24,8 +24,8 @@ class Cases(MethodView):
 
     @blp.arguments(CaseCreateSchema)
     @blp.response(201, CaseDetailSchema)
-    @blp.alt_response(404, schema=ErrorSchema)
-    @blp.alt_response(422, schema=ErrorSchema)
+    @blp.alt_response(404, schema=ApiErrorSchema)
+    @blp.alt_response(422, schema=ApiErrorSchema)
     def post(self, body):  # type: ignore[no-untyped-def]
         """Register a melding: start a case for a (new or known) client in a municipality."""
         actor = current_actor()
@@ -48,7 +48,7 @@ class Cases(MethodView):
 @blp.route("/<int:case_id>")
 class CaseDetail(MethodView):
     @blp.response(200, CaseDetailSchema)
-    @blp.alt_response(404, schema=ErrorSchema)
+    @blp.alt_response(404, schema=ApiErrorSchema)
     def get(self, case_id: int):  # type: ignore[no-untyped-def]
         """One case: phase, route, open tasks, waiting timers and its process data."""
         current_actor()
@@ -58,7 +58,7 @@ class CaseDetail(MethodView):
 @blp.route("/<int:case_id>/history")
 class CaseHistory(MethodView):
     @blp.response(200, EventSchema(many=True))
-    @blp.alt_response(404, schema=ErrorSchema)
+    @blp.alt_response(404, schema=ApiErrorSchema)
     def get(self, case_id: int):  # type: ignore[no-untyped-def]
         """Everything that happened in a case, oldest first."""
         current_actor()

@@ -7,7 +7,7 @@ from marshmallow import Schema, fields, validate
 from ..domain.cases import CaseStatus, TaskStatus
 
 
-class ErrorSchema(Schema):
+class ApiErrorSchema(Schema):
     error = fields.String(required=True)
     message = fields.String(required=True)
     details = fields.Raw(allow_none=True)

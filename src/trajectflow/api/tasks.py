@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 from ..services.queries import TaskFilter, list_tasks, task_detail
 from ..services.tasks import claim_task, complete_task, unclaim_task
 from .identity import current_actor, service_context
-from .schemas import CompleteSchema, CompletionSchema, ErrorSchema, TaskDetailSchema, TaskPageSchema, TaskQueryArgs
+from .schemas import CompleteSchema, CompletionSchema, ApiErrorSchema, TaskDetailSchema, TaskPageSchema, TaskQueryArgs
 
 blp = Blueprint("tasks", __name__, url_prefix="/api/tasks", description="User tasks")
 
@@ -28,7 +28,7 @@ class Tasks(MethodView):
 @blp.route("/<int:task_id>")
 class TaskDetail(MethodView):
     @blp.response(200, TaskDetailSchema)
-    @blp.alt_response(404, schema=ErrorSchema)
+    @blp.alt_response(404, schema=ApiErrorSchema)
     def get(self, task_id: int):  # type: ignore[no-untyped-def]
         """One task with its form's JSON Schema and prefill values from the case."""
         current_actor()
@@ -44,9 +44,9 @@ def _task_action(action, task_id: int):  # type: ignore[no-untyped-def]
 @blp.route("/<int:task_id>/claim")
 class Claim(MethodView):
     @blp.response(200, TaskDetailSchema)
-    @blp.alt_response(403, schema=ErrorSchema)
-    @blp.alt_response(404, schema=ErrorSchema)
-    @blp.alt_response(409, schema=ErrorSchema)
+    @blp.alt_response(403, schema=ApiErrorSchema)
+    @blp.alt_response(404, schema=ApiErrorSchema)
+    @blp.alt_response(409, schema=ApiErrorSchema)
     def post(self, task_id: int):  # type: ignore[no-untyped-def]
         """Claim a task of one of your roles."""
         return _task_action(claim_task, task_id)
@@ -55,9 +55,9 @@ class Claim(MethodView):
 @blp.route("/<int:task_id>/unclaim")
 class Unclaim(MethodView):
     @blp.response(200, TaskDetailSchema)
-    @blp.alt_response(403, schema=ErrorSchema)
-    @blp.alt_response(404, schema=ErrorSchema)
-    @blp.alt_response(409, schema=ErrorSchema)
+    @blp.alt_response(403, schema=ApiErrorSchema)
+    @blp.alt_response(404, schema=ApiErrorSchema)
+    @blp.alt_response(409, schema=ApiErrorSchema)
     def post(self, task_id: int):  # type: ignore[no-untyped-def]
         """Release a task you claimed (a teamleider may release anyone's)."""
         return _task_action(unclaim_task, task_id)
@@ -67,10 +67,10 @@ class Unclaim(MethodView):
 class Complete(MethodView):
     @blp.arguments(CompleteSchema)
     @blp.response(200, CompletionSchema)
-    @blp.alt_response(403, schema=ErrorSchema)
-    @blp.alt_response(404, schema=ErrorSchema)
-    @blp.alt_response(409, schema=ErrorSchema)
-    @blp.alt_response(422, schema=ErrorSchema)
+    @blp.alt_response(403, schema=ApiErrorSchema)
+    @blp.alt_response(404, schema=ApiErrorSchema)
+    @blp.alt_response(409, schema=ApiErrorSchema)
+    @blp.alt_response(422, schema=ApiErrorSchema)
     def post(self, body, task_id: int):  # type: ignore[no-untyped-def]
         """Complete a task with its form data (validated against the task's JSON Schema)."""
         return complete_task(service_context(), current_actor(), task_id, body["data"])
