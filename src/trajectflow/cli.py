@@ -113,12 +113,28 @@ def demo() -> None:
 
 @main.command()
 @click.option("--workers", default=2, show_default=True, help="gunicorn worker processes")
-def serve(workers: int) -> None:
+@click.option("--with-scheduler", is_flag=True, help="also run the timer scheduler beside the server")
+def serve(workers: int, with_scheduler: bool) -> None:
     """Serve the web application and API with gunicorn."""
     from .serve import run_gunicorn
 
     settings = Settings.from_env()
-    run_gunicorn(settings, workers)
+    click.echo(f"trajectflow on http://{settings.host}:{settings.port} (API docs: /api/docs)")
+    run_gunicorn(settings, workers, with_scheduler=with_scheduler)
+
+
+@main.command()
+@click.option("--interval", default=1.0, show_default=True, help="seconds between checks for due timers")
+def scheduler(interval: float) -> None:
+    """Run the timer scheduler (production: one or more of these beside the web servers)."""
+    import logging
+
+    from .scheduler.runner import run_scheduler
+
+    settings = Settings.from_env()
+    logging.basicConfig(level=settings.log_level)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    run_scheduler(ServiceContext.create(settings), interval)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
@@ -24,7 +26,21 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
         return create_app()
 
 
-def run_gunicorn(settings: Settings, workers: int) -> None:
+def run_gunicorn(settings: Settings, workers: int, with_scheduler: bool = False) -> None:
+    scheduler = _start_scheduler() if with_scheduler else None
+    try:
+        _run(settings, workers)
+    finally:
+        if scheduler is not None:
+            scheduler.terminate()
+            scheduler.wait(timeout=30)
+
+
+def _start_scheduler() -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, "-m", "trajectflow.cli", "scheduler"])
+
+
+def _run(settings: Settings, workers: int) -> None:
     _Gunicorn(
         {
             "bind": f"{settings.host}:{settings.port}",

@@ -27,10 +27,9 @@ class UnitOfWork:
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        try:
-            self.session.rollback()
-        finally:
-            self.session.close()
+        # close() ends any uncommitted transaction (a rollback at the connection) and detaches
+        # loaded objects without expiring them, so read results stay usable after the block.
+        self.session.close()
 
     def commit(self) -> None:
         try:

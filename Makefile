@@ -1,0 +1,70 @@
+# trajectflow — two commands: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+VENDOR := src/trajectflow/web/static/vendor
+export TRAJECTFLOW_HOME := $(CURDIR)
+
+.PHONY: run test setup assets db deploy demo serve scheduler lint pytest bench clean
+
+## run: set up everything, migrate, deploy processes/, load demo data and serve on http://127.0.0.1:5000
+run: setup
+	$(BIN)/trajectflow db upgrade
+	$(BIN)/trajectflow deploy
+	TRAJECTFLOW_DEMO=1 $(BIN)/trajectflow demo
+	TRAJECTFLOW_DEMO=1 $(BIN)/trajectflow serve --with-scheduler
+
+## test: set up and run lint, type checks and the whole suite on SQLite and PostgreSQL
+test: setup lint pytest
+
+setup: $(VENV)/.installed assets
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+assets: node_modules/.installed
+	mkdir -p $(VENDOR)
+	rm -rf $(VENDOR)/swagger-ui-dist $(VENDOR)/bpmn-js
+	cp -r node_modules/swagger-ui-dist $(VENDOR)/swagger-ui-dist
+	cp -r node_modules/bpmn-js/dist $(VENDOR)/bpmn-js
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js
+	cp node_modules/chart.js/dist/chart.umd.min.js $(VENDOR)/chart.umd.min.js
+
+db: setup
+	$(BIN)/trajectflow db upgrade
+
+deploy: db
+	$(BIN)/trajectflow deploy
+
+demo: deploy
+	TRAJECTFLOW_DEMO=1 $(BIN)/trajectflow demo
+
+serve: setup
+	TRAJECTFLOW_DEMO=1 $(BIN)/trajectflow serve --with-scheduler
+
+scheduler: setup
+	$(BIN)/trajectflow scheduler
+
+lint: setup
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy src
+
+pytest: setup
+	$(BIN)/python -m pytest
+
+## bench: benchmarks with ratios (QUICK=1 for a short run); results in bench/results/latest.json
+bench: setup
+	$(BIN)/python -m bench $(if $(QUICK),--quick,)
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) instance .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""The timer process: it only calls services."""
