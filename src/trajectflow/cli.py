@@ -92,8 +92,10 @@ def validate(paths: tuple[Path, ...], forms_dir: Path | None, as_json: bool) -> 
     else:
         for problem in library.problems:
             click.echo(f"{problem} [{problem.severity}]")
-        click.echo(f"{len(sources)} file(s), {len(library.errors)} error(s), "
-                   f"{len(library.problems) - len(library.errors)} warning(s)")
+        click.echo(
+            f"{len(sources)} file(s), {len(library.errors)} error(s), "
+            f"{len(library.problems) - len(library.errors)} warning(s)"
+        )
     if library.errors:
         sys.exit(1)
 

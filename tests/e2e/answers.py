@@ -6,7 +6,11 @@ from typing import Any
 
 AANV_OK = {"besluit": "toegekend", "besluit_datum": "2026-03-20"}
 AANV_AF = {"besluit": "afgewezen", "besluit_datum": "2026-03-20"}
-VERDAGEN = {"verdaging_reden": "Medisch advies nodig", "nieuwe_beslisdatum": "2026-06-01", "aanvrager_geinformeerd": True}
+VERDAGEN = {
+    "verdaging_reden": "Medisch advies nodig",
+    "nieuwe_beslisdatum": "2026-06-01",
+    "aanvrager_geinformeerd": True,
+}
 PVA = {"doelen": "Betaald werk binnen een jaar", "evaluatie_datum": "2026-09-01", "ondertekend": True}
 MATCH = {"werkgever_naam": "Bakkerij Jansen", "kvk_nummer": "12345678", "functie": "Productiemedewerker", "uren": 24}
 PROEF = {"proefplaatsing_duur": "P3M", "proefplaatsing_startdatum": "2026-04-01"}
@@ -36,8 +40,13 @@ def diagnose(capacity: str, support: str, wmo: bool) -> dict[str, Any]:
 
 
 def trajectplan(trial: bool, subsidy: bool, coach: bool) -> dict[str, Any]:
-    return {"doelen": "Zelfstandig productiewerk", "startdatum": "2026-04-01",
-            "proefplaatsing": trial, "loonkostensubsidie": subsidy, "jobcoach": coach}
+    return {
+        "doelen": "Zelfstandig productiewerk",
+        "startdatum": "2026-04-01",
+        "proefplaatsing": trial,
+        "loonkostensubsidie": subsidy,
+        "jobcoach": coach,
+    }
 
 
 def outflow(reason: str) -> dict[str, Any]:

@@ -17,11 +17,20 @@ class CaseDriver:
 
     @classmethod
     def start(
-        cls, server: LiveServer, ctx: ServiceContext, clock: FixedClock, *, bsn: str, birth_date: str,
-        name: str = "Test Cliënt", municipality: str = "roermond",
+        cls,
+        server: LiveServer,
+        ctx: ServiceContext,
+        clock: FixedClock,
+        *,
+        bsn: str,
+        birth_date: str,
+        name: str = "Test Cliënt",
+        municipality: str = "roermond",
     ) -> CaseDriver:
         response = server.request(
-            "POST", "/api/cases", user="klantmanager",
+            "POST",
+            "/api/cases",
+            user="klantmanager",
             json={"municipality": municipality, "client": {"bsn": bsn, "name": name, "birth_date": birth_date}},
         )
         assert response.status_code == 201, response.text

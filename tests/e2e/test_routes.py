@@ -108,7 +108,9 @@ def test_beschut_werk_negative_then_positive_advice(server, deployed, clock):
     assert result["case_status"] == "completed"
     final = case.case()
     assert final["data"]["vervolg"] == "geplaatst" and final["data"]["werklocatie"] == "Westrom"
-    advices = [e for e in case.history() if e["kind"] == "task_completed" and e["element_id"] == "uwv_advies_registreren"]
+    advices = [
+        e for e in case.history() if e["kind"] == "task_completed" and e["element_id"] == "uwv_advies_registreren"
+    ]
     assert len(advices) == 2
 
 

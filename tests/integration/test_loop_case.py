@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from tests.conftest import FIXTURES
 from trajectflow.domain.cases import Actor
 from trajectflow.services.cases import ClientInput, start_case
-from trajectflow.services.deploy import deploy_directory
 from trajectflow.services.demo_users import ensure_demo_users
+from trajectflow.services.deploy import deploy_directory
 from trajectflow.services.queries import TaskFilter, case_detail, case_history, list_tasks
 from trajectflow.services.tasks import complete_task
 from trajectflow.services.timers import fire_due_timers
@@ -25,7 +25,11 @@ def test_loop_of_1100_iterations_with_timer_completes(ctx, clock):
     from datetime import date
 
     case_id = start_case(
-        ctx, KM, "loop_proces", "roermond", ClientInput("111222333", "Test Cliënt", date(1990, 1, 1)),
+        ctx,
+        KM,
+        "loop_proces",
+        "roermond",
+        ClientInput("111222333", "Test Cliënt", date(1990, 1, 1)),
         data={"doel": 1100},
     )
     for iteration in range(1100):

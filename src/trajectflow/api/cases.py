@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 from ..services.cases import ClientInput, start_case
 from ..services.queries import CaseFilter, case_detail, case_history, list_cases
 from .identity import current_actor, service_context
-from .schemas import CaseCreateSchema, CaseDetailSchema, CasePageSchema, CaseQueryArgs, ApiErrorSchema, EventSchema
+from .schemas import ApiErrorSchema, CaseCreateSchema, CaseDetailSchema, CasePageSchema, CaseQueryArgs, EventSchema
 
 blp = Blueprint("cases", __name__, url_prefix="/api/cases", description="Trajectory cases")
 

@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 from ..services.queries import TaskFilter, list_tasks, task_detail
 from ..services.tasks import claim_task, complete_task, unclaim_task
 from .identity import current_actor, service_context
-from .schemas import CompleteSchema, CompletionSchema, ApiErrorSchema, TaskDetailSchema, TaskPageSchema, TaskQueryArgs
+from .schemas import ApiErrorSchema, CompleteSchema, CompletionSchema, TaskDetailSchema, TaskPageSchema, TaskQueryArgs
 
 blp = Blueprint("tasks", __name__, url_prefix="/api/tasks", description="User tasks")
 

@@ -17,7 +17,8 @@ from SpiffWorkflow.bpmn.specs.event_definitions import timer as _timer_module
 
 from ..domain.clock import Clock, SystemClock
 
-_current_clock: ContextVar[Clock] = ContextVar("trajectflow_clock", default=SystemClock())
+_SYSTEM_CLOCK = SystemClock()
+_current_clock: ContextVar[Clock] = ContextVar("trajectflow_clock", default=_SYSTEM_CLOCK)  # noqa: B039 - stateless
 
 
 class _ClockedDatetime(datetime):

@@ -89,9 +89,7 @@ class EngineInstance:
     def complete(self, engine_id: str, data: dict[str, Any], clock: Clock) -> None:
         task = self._task(engine_id)
         if task.state != TaskState.READY or not task.task_spec.manual:
-            raise Conflict(
-                f"task {task.task_spec.bpmn_id} is {TaskState.get_name(task.state)}, not a ready user task"
-            )
+            raise Conflict(f"task {task.task_spec.bpmn_id} is {TaskState.get_name(task.state)}, not a ready user task")
         task.data.update(data)
         with bound_clock(clock):
             try:
@@ -125,7 +123,9 @@ class EngineInstance:
 
     def ready_user_tasks(self) -> list[ReadyTask]:
         return [
-            ReadyTask(str(t.id), t.workflow.spec.name, t.task_spec.bpmn_id, t.task_spec.bpmn_name or t.task_spec.bpmn_id)
+            ReadyTask(
+                str(t.id), t.workflow.spec.name, t.task_spec.bpmn_id, t.task_spec.bpmn_name or t.task_spec.bpmn_id
+            )
             for t in self.workflow.get_tasks(state=TaskState.READY, manual=True)
         ]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,9 +63,7 @@ class ProcessLibrary:
         files |= {self.decisions[d] for d in decisions if d in self.decisions}
         sources = {name: self.sources[name] for name in sorted(files)}
         digest = hashlib.sha256(json.dumps(sources, sort_keys=True).encode()).hexdigest()
-        elements = {
-            pid: {eid: info.as_dict() for eid, info in self.processes[pid].elements.items()} for pid in pids
-        }
+        elements = {pid: {eid: info.as_dict() for eid, info in self.processes[pid].elements.items()} for pid in pids}
         info = self.processes[process_id]
         return ProcessDefinition(process_id, info.name, sources, elements, digest)
 
@@ -72,7 +71,7 @@ class ProcessLibrary:
         return sorted(pid for pid, info in self.processes.items() if info.executable)
 
 
-def read_library(sources: dict[str, str | bytes], forms: dict[str, Any] | None = None) -> ProcessLibrary:
+def read_library(sources: Mapping[str, str | bytes], forms: dict[str, Any] | None = None) -> ProcessLibrary:
     """Parse and check `sources` (file name → XML). Problems are collected, not raised."""
     library = ProcessLibrary()
     for filename in sorted(sources):
@@ -122,7 +121,8 @@ def _index_processes(library: ProcessLibrary, filename: str, root: etree._Elemen
                     filename,
                     element.sourceline,
                     element_id,
-                    f"element id '{element_id}' is reserved by the engine; rename it (e.g. '{element_id.lower()}_event')",
+                    f"element id '{element_id}' is reserved by the engine; "
+                    f"rename it (e.g. '{element_id.lower()}_event')",
                 )
             )
     for process in root.findall(f"{{{BPMN_NS}}}process"):

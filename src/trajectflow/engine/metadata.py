@@ -77,16 +77,12 @@ def _properties(element: etree._Element) -> dict[str, str]:
 
 
 def _form_reference(element: etree._Element, props: dict[str, str]) -> str | None:
-    form = (
-        props.get("formJsonSchemaFilename")
-        or props.get("formKey")
-        or element.get(f"{{{CAMUNDA_NS}}}formKey")
-    )
+    form = props.get("formJsonSchemaFilename") or props.get("formKey") or element.get(f"{{{CAMUNDA_NS}}}formKey")
     if not form:
         return None
     for prefix in ("embedded:app:", "embedded:deployment:", "deployment:", "app:"):
         if form.startswith(prefix):
-            form = form[len(prefix):]
+            form = form[len(prefix) :]
     form = form.rsplit("/", 1)[-1]
     return form if form.endswith(".json") else f"{form}.json"
 

@@ -27,17 +27,36 @@ from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScript
 _EXTRA_BUILTINS = {
     name: getattr(__builtins__, name, None) if not isinstance(__builtins__, dict) else __builtins__[name]
     for name in (
-        "all", "any", "dict", "enumerate", "filter", "list", "map", "max", "min",
-        "reversed", "sum", "set", "frozenset", "sorted", "zip",
+        "all",
+        "any",
+        "dict",
+        "enumerate",
+        "filter",
+        "list",
+        "map",
+        "max",
+        "min",
+        "reversed",
+        "sum",
+        "set",
+        "frozenset",
+        "sorted",
+        "zip",
     )
 }
 
 
 def _inplace(op: str, x: Any, y: Any) -> Any:
     operations = {
-        "+=": lambda a, b: a + b, "-=": lambda a, b: a - b, "*=": lambda a, b: a * b,
-        "/=": lambda a, b: a / b, "//=": lambda a, b: a // b, "%=": lambda a, b: a % b,
-        "**=": lambda a, b: a**b, "|=": lambda a, b: a | b, "&=": lambda a, b: a & b,
+        "+=": lambda a, b: a + b,
+        "-=": lambda a, b: a - b,
+        "*=": lambda a, b: a * b,
+        "/=": lambda a, b: a / b,
+        "//=": lambda a, b: a // b,
+        "%=": lambda a, b: a % b,
+        "**=": lambda a, b: a**b,
+        "|=": lambda a, b: a | b,
+        "&=": lambda a, b: a & b,
     }
     if op not in operations:
         raise SyntaxError(f"operator {op} is not allowed in scripts")

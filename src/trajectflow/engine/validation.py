@@ -34,7 +34,9 @@ def validate_process(
     return problems
 
 
-def _check_user_task(element: Any, where: tuple, forms: dict[str, Any] | None) -> list[ProcessProblem]:
+def _check_user_task(
+    element: Any, where: tuple[str, int | None, str], forms: dict[str, Any] | None
+) -> list[ProcessProblem]:
     problems = []
     if element.kind == "userTask" and not element.form:
         problems.append(ProcessProblem(*where, "user task names no form; any data will be accepted", "warning"))
@@ -53,7 +55,7 @@ def _check_user_task(element: Any, where: tuple, forms: dict[str, Any] | None) -
     return problems
 
 
-def _check_duration(value: str, where: tuple, what: str) -> list[ProcessProblem]:
+def _check_duration(value: str, where: tuple[str, int | None, str], what: str) -> list[ProcessProblem]:
     try:
         TimerEventDefinition.parse_iso_duration(value)
     except Exception:  # noqa: BLE001 - the library raises a bare Exception
@@ -91,7 +93,9 @@ def _check_elements(
         if element.kind == "businessRuleTask":
             ref = element.properties.get("calledDecisionId") or _camunda_decision(tree, element.element_id)
             if not ref:
-                problems.append(ProcessProblem(file, element.line, element.element_id, "business rule task names no decision"))
+                problems.append(
+                    ProcessProblem(file, element.line, element.element_id, "business rule task names no decision")
+                )
             elif ref not in decisions:
                 problems.append(ProcessProblem(file, element.line, element.element_id, f"unknown decision '{ref}'"))
     return problems
@@ -131,7 +135,9 @@ def _check_timer(node: etree._Element, kind: str, file: str, owner: str | None) 
     if _ISO_LOOKING.match(expression):
         return [
             ProcessProblem(
-                file, line, owner,
+                file,
+                line,
+                owner,
                 f'timer expressions are Python expressions: write "{expression}" with quotes, not {expression}',
             )
         ]
@@ -145,7 +151,9 @@ def _check_timer(node: etree._Element, kind: str, file: str, owner: str | None) 
     except Exception as err:  # noqa: BLE001 - report whatever the expression raised
         return [ProcessProblem(file, line, owner, f"timer expression fails: {err}")]
     if not isinstance(value, str):
-        return [ProcessProblem(file, line, owner, f"timer expression gives {type(value).__name__}, not an ISO 8601 string")]
+        return [
+            ProcessProblem(file, line, owner, f"timer expression gives {type(value).__name__}, not an ISO 8601 string")
+        ]
     try:
         if kind == "timeDuration":
             TimerEventDefinition.parse_iso_duration(value)
@@ -156,4 +164,3 @@ def _check_timer(node: etree._Element, kind: str, file: str, owner: str | None) 
     except Exception:  # noqa: BLE001 - the library raises a bare Exception
         return [ProcessProblem(file, line, owner, f"'{value}' is not a valid ISO 8601 {kind}")]
     return []
-

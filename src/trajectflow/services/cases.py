@@ -41,7 +41,9 @@ def start_case(
     """Register the melding: find or create the client and start the process (latest or given version)."""
     municipality_code = normalise_municipality(municipality)
     if municipality_code is None:
-        raise ValidationFailed("unknown municipality", {"municipality": [f"'{municipality}' is not a known municipality"]})
+        raise ValidationFailed(
+            "unknown municipality", {"municipality": [f"'{municipality}' is not a known municipality"]}
+        )
     now = ctx.clock.now()
     with ctx.uow() as uow:
         session = uow.session
@@ -71,7 +73,14 @@ def start_case(
         )
         session.add(case)
         session.flush()
-        record(session, case, now, "case_started", f"Melding geregistreerd ({process_version.name} v{process_version.version})", actor.username)
+        record(
+            session,
+            case,
+            now,
+            "case_started",
+            f"Melding geregistreerd ({process_version.name} v{process_version.version})",
+            actor.username,
+        )
         try:
             instance = EngineInstance.start(executable(process_version), start_data, ctx.clock)
         except EngineFailure as failure:
@@ -92,9 +101,7 @@ def _version(session: Session, process_id: str, version: int | None) -> ProcessV
     return found
 
 
-def _client(
-    session: Session, client: ClientInput | None, client_id: int | None, municipality: str, now: Any
-) -> Client:
+def _client(session: Session, client: ClientInput | None, client_id: int | None, municipality: str, now: Any) -> Client:
     if client_id is not None:
         found = session.get(Client, client_id)
         if found is None:
@@ -110,7 +117,9 @@ def _client(
     existing = session.scalar(select(Client).where(Client.bsn == bsn))
     if existing is not None:
         return existing
-    row = Client(bsn=bsn, name=client.name.strip(), birth_date=client.birth_date, municipality=municipality, created_at=now)
+    row = Client(
+        bsn=bsn, name=client.name.strip(), birth_date=client.birth_date, municipality=municipality, created_at=now
+    )
     session.add(row)
     session.flush()
     return row

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,12 +36,12 @@ def read_directory(directory: Path) -> dict[str, bytes]:
     }
 
 
-def check_sources(sources: dict[str, bytes | str], forms_dir: Path) -> ProcessLibrary:
+def check_sources(sources: Mapping[str, bytes | str], forms_dir: Path) -> ProcessLibrary:
     return read_library(sources, load_forms(forms_dir))
 
 
 def deploy_sources(
-    ctx: ServiceContext, sources: dict[str, bytes | str], forms_dir: Path, actor: str | None = None
+    ctx: ServiceContext, sources: Mapping[str, bytes | str], forms_dir: Path, actor: str | None = None
 ) -> list[DeployedVersion]:
     """Validate all sources together and store a version for each executable process that changed."""
     forms = load_forms(forms_dir)
@@ -94,10 +95,5 @@ def _version_hash(sources_hash: str, forms: dict) -> str:
 
 
 def _forms_used(elements: dict, forms: dict) -> dict:
-    names = {
-        info["form"]
-        for process in elements.values()
-        for info in process.values()
-        if info.get("form")
-    }
+    names = {info["form"] for process in elements.values() for info in process.values() if info.get("form")}
     return {name: forms[name] for name in sorted(names) if isinstance(forms.get(name), dict)}

@@ -117,13 +117,18 @@ def _sync_timers(session: Session, case: Case, instance: EngineInstance, now: da
         if engine_id not in waiting:
             if row.due_at <= now:
                 record(
-                    session, case, now, "timer_fired", f"Termijn '{row.element_id}' verstreken",
-                    element_id=row.element_id, details={"due_at": row.due_at.isoformat()},
+                    session,
+                    case,
+                    now,
+                    "timer_fired",
+                    f"Termijn '{row.element_id}' verstreken",
+                    element_id=row.element_id,
+                    details={"due_at": row.due_at.isoformat()},
                 )
             session.delete(row)
     for engine_id, timer in waiting.items():
-        row = stored.get(engine_id)
-        if row is None:
+        existing = stored.get(engine_id)
+        if existing is None:
             session.add(
                 Timer(
                     case_id=case.id,
@@ -134,11 +139,16 @@ def _sync_timers(session: Session, case: Case, instance: EngineInstance, now: da
                 )
             )
             record(
-                session, case, now, "timer_started", f"Termijn '{timer.element_id}' loopt tot {timer.due_at:%Y-%m-%d}",
-                element_id=timer.element_id, details={"due_at": timer.due_at.isoformat()},
+                session,
+                case,
+                now,
+                "timer_started",
+                f"Termijn '{timer.element_id}' loopt tot {timer.due_at:%Y-%m-%d}",
+                element_id=timer.element_id,
+                details={"due_at": timer.due_at.isoformat()},
             )
-        elif row.due_at != timer.due_at:
-            row.due_at = timer.due_at
+        elif existing.due_at != timer.due_at:
+            existing.due_at = timer.due_at
 
 
 def _sync_phase_and_route(

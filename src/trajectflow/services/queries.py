@@ -144,8 +144,10 @@ def case_summary(case: Case, client: Client, version: ProcessVersion) -> dict[st
 
 
 def list_cases(ctx: ServiceContext, filters: CaseFilter) -> Page:
-    query = select(Case, Client, ProcessVersion).join(Client, Client.id == Case.client_id).join(
-        ProcessVersion, ProcessVersion.id == Case.process_version_id
+    query = (
+        select(Case, Client, ProcessVersion)
+        .join(Client, Client.id == Case.client_id)
+        .join(ProcessVersion, ProcessVersion.id == Case.process_version_id)
     )
     if filters.status:
         query = query.where(Case.status == filters.status)
@@ -199,9 +201,7 @@ def case_detail(ctx: ServiceContext, case_id: int) -> dict[str, Any]:
 def case_history(ctx: ServiceContext, case_id: int) -> list[dict[str, Any]]:
     with ctx.uow(write=False) as uow:
         get_case(uow.session, case_id)
-        events = uow.session.scalars(
-            select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.id)
-        )
+        events = uow.session.scalars(select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.id))
         return [
             {
                 "id": e.id,
@@ -220,13 +220,21 @@ def case_history(ctx: ServiceContext, case_id: int) -> list[dict[str, Any]]:
 def list_processes(ctx: ServiceContext) -> list[dict[str, Any]]:
     with ctx.uow(write=False) as uow:
         rows = uow.session.execute(
-            select(ProcessVersion.process_id, ProcessVersion.name, ProcessVersion.version, ProcessVersion.deployed_at)
-            .order_by(ProcessVersion.process_id, ProcessVersion.version.desc())
+            select(
+                ProcessVersion.process_id, ProcessVersion.name, ProcessVersion.version, ProcessVersion.deployed_at
+            ).order_by(ProcessVersion.process_id, ProcessVersion.version.desc())
         ).all()
     processes: dict[str, dict[str, Any]] = {}
     for process_id, name, version, deployed_at in rows:
         entry = processes.setdefault(
-            process_id, {"process_id": process_id, "name": name, "latest_version": version, "deployed_at": deployed_at, "versions": []}
+            process_id,
+            {
+                "process_id": process_id,
+                "name": name,
+                "latest_version": version,
+                "deployed_at": deployed_at,
+                "versions": [],
+            },
         )
         entry["versions"].append(version)
     return list(processes.values())

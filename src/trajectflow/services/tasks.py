@@ -59,7 +59,15 @@ def unclaim_task(ctx: ServiceContext, actor: Actor, task_id: int) -> None:
             raise Forbidden(f"task {task_id} is claimed by {task.assignee}; only they or a teamleider may release it")
         task.assignee = None
         case = get_case(uow.session, task.case_id)
-        record(uow.session, case, ctx.clock.now(), "task_unclaimed", f"Taak '{task.name}' vrijgegeven", actor.username, task)
+        record(
+            uow.session,
+            case,
+            ctx.clock.now(),
+            "task_unclaimed",
+            f"Taak '{task.name}' vrijgegeven",
+            actor.username,
+            task,
+        )
         uow.commit()
 
 
@@ -106,6 +114,12 @@ def mark_errored(session: Any, case: Case, error: EngineFailure, now: Any, actor
     case.error_task = error.task_name
     case.error_message = error.message[:2000]
     record(
-        session, case, now, "case_errored", f"Fout in '{error.element_id}': {error.message}", actor,
-        element_id=error.element_id, details={"message": error.message},
+        session,
+        case,
+        now,
+        "case_errored",
+        f"Fout in '{error.element_id}': {error.message}",
+        actor,
+        element_id=error.element_id,
+        details={"message": error.message},
     )
