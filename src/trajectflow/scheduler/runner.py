@@ -14,13 +14,15 @@ from typing import Any
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from ..services.context import ServiceContext
+from ..services.heartbeat import beat, scheduler_name
 from ..services.timers import fire_due_timers
 
 log = logging.getLogger(__name__)
 
 
-def _tick(ctx: ServiceContext) -> None:
+def _tick(ctx: ServiceContext, name: str) -> None:
     try:
+        beat(ctx, name)
         advanced = fire_due_timers(ctx)
     except Exception:  # noqa: BLE001 - keep the scheduler alive; the next tick retries
         log.exception("firing timers failed")
@@ -34,7 +36,7 @@ def run_scheduler(ctx: ServiceContext, interval_seconds: float = 1.0) -> None:
     scheduler.add_job(
         _tick,
         "interval",
-        args=[ctx],
+        args=[ctx, scheduler_name()],
         seconds=interval_seconds,
         max_instances=1,
         coalesce=True,

@@ -186,3 +186,12 @@ class CaseEvent(Base):
     element_id: Mapped[str | None] = mapped_column(String(200))
     message: Mapped[str] = mapped_column(String(500))
     details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class SchedulerHeartbeat(Base):
+    """Last sign of life of each scheduler process, for readiness checks."""
+
+    __tablename__ = "scheduler_heartbeats"
+
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    beat_at: Mapped[datetime] = mapped_column(UtcDateTime())
