@@ -88,6 +88,18 @@ def _flatten(messages: Any) -> dict[str, Any]:
     if isinstance(messages, dict) and set(messages) <= {"json", "query", "form", "headers", "path", "view_args"}:
         merged: dict[str, Any] = {}
         for location_messages in messages.values():
-            merged.update(location_messages if isinstance(location_messages, dict) else {"_": location_messages})
+            merged.update(_dotted(location_messages) if isinstance(location_messages, dict) else {"_": location_messages})
         return merged
-    return messages if isinstance(messages, dict) else {"_": messages}
+    return _dotted(messages) if isinstance(messages, dict) else {"_": messages}
+
+
+def _dotted(messages: dict[Any, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested schema errors ({"client": {"bsn": [...]}}) keyed by field path ("client.bsn"), as services do."""
+    flat: dict[str, Any] = {}
+    for key, value in messages.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_dotted(value, f"{path}."))
+        else:
+            flat[path] = value
+    return flat
