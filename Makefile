@@ -56,7 +56,7 @@ scheduler: setup
 	$(BIN)/trajectflow scheduler
 
 lint: setup
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests $(wildcard bench)
 	$(BIN)/mypy src
 
 pytest: setup
