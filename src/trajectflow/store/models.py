@@ -87,6 +87,8 @@ class User(Base):
     roles: Mapped[list[str]] = mapped_column(JSON)
     password_hash: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(default=True)
+    email: Mapped[str | None] = mapped_column(String(254))
+    language: Mapped[str] = mapped_column(String(5), default="nl", server_default="nl")
 
 
 class Client(Base):
@@ -137,6 +139,7 @@ class Task(Base):
         Index("ix_tasks_status_role_due", "status", "role", "due_at"),
         Index("ix_tasks_assignee_status_due", "assignee", "status", "due_at"),
         Index("ix_tasks_case_status", "case_id", "status"),
+        Index("ix_tasks_status_next_alert", "status", "next_alert_at"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -152,6 +155,10 @@ class Task(Base):
     status: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     due_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    follow_up_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # Reminder, due notice, escalation: the next one to send and when (see services/alerts.py).
+    alert_stage: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    next_alert_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     completed_by: Mapped[str | None] = mapped_column(String(100))
     submitted_data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
@@ -195,3 +202,43 @@ class SchedulerHeartbeat(Base):
 
     name: Mapped[str] = mapped_column(String(200), primary_key=True)
     beat_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class Notification(Base):
+    """An in-app message to one user (reminder, due notice, escalation); read once, kept for the record."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (
+        UniqueConstraint("task_id", "kind", "recipient", name="uq_notifications_task_kind_recipient"),
+        Index("ix_notifications_recipient_read", "recipient", "read_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    recipient: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(20))
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"))
+    title: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    link: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    read_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class OutgoingEmail(Base):
+    """An email waiting to be sent (the outbox): written with its notification, sent and retried apart."""
+
+    __tablename__ = "outgoing_emails"
+    __table_args__ = (Index("ix_outgoing_emails_status_next_attempt", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    notification_id: Mapped[int | None] = mapped_column(ForeignKey("notifications.id"), index=True)
+    to_address: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
