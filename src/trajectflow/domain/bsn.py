@@ -7,7 +7,7 @@ _WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
 
 def is_valid_bsn(value: str) -> bool:
     """True when `value` is nine digits passing the 11-proef (weighted sum divisible by 11, not 0)."""
-    if not isinstance(value, str) or len(value) != 9 or not value.isdigit():
+    if not isinstance(value, str) or len(value) != 9 or not (value.isascii() and value.isdigit()):
         return False
     total = sum(int(digit) * weight for digit, weight in zip(value, _WEIGHTS, strict=True))
     return total != 0 and total % 11 == 0

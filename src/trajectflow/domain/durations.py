@@ -13,8 +13,10 @@ _DURATION = re.compile(
 
 
 def parse_iso_duration(text: str) -> dict[str, int]:
-    match = _DURATION.match(text.strip().upper())
-    if not match or text.strip().upper() in {"P", "PT"}:
+    normalised = text.strip().upper()
+    match = _DURATION.match(normalised)
+    # "P" and a trailing "T" (P1DT) match the all-optional pattern but name no amount.
+    if not match or normalised == "P" or normalised.endswith("T"):
         raise ValueError(f"'{text}' is not an ISO 8601 duration such as P14D")
     return {k: int(v) for k, v in match.groupdict().items() if v}
 
