@@ -220,3 +220,14 @@ def test_bad_query_arguments_are_422(server, case):  # type: ignore[no-untyped-d
     ])
     expected = ["page", "status", "page_size", "page", "status", "page", "case_id", "sort", "overdue"]
     assert [set(body["details"]) for body in bodies] == [{name} for name in expected]
+
+
+def test_odd_search_terms_find_nothing_instead_of_failing(server, case):  # type: ignore[no-untyped-def]
+    for term in ("²", "１２３", "%", "_", "'; DROP TABLE cases; --", "\\", "0" * 40):
+        before = db_state(case.ctx)
+        response = server.request("GET", "/api/cases", user="teamleider", params={"client": term})
+        assert response.status_code == 200, f"{term!r}: {response.text}"
+        assert response.json()["items"] == [], term
+        assert db_state(case.ctx) == before
+    found = server.request("GET", "/api/cases", user="teamleider", params={"client": "cliënt"}).json()
+    assert [item["id"] for item in found["items"]] == [case.case_id]

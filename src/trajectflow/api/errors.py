@@ -88,7 +88,8 @@ def _flatten(messages: Any) -> dict[str, Any]:
     if isinstance(messages, dict) and set(messages) <= {"json", "query", "form", "headers", "path", "view_args"}:
         merged: dict[str, Any] = {}
         for location_messages in messages.values():
-            merged.update(_dotted(location_messages) if isinstance(location_messages, dict) else {"_": location_messages})
+            is_dict = isinstance(location_messages, dict)
+            merged.update(_dotted(location_messages) if is_dict else {"_": location_messages})
         return merged
     return _dotted(messages) if isinstance(messages, dict) else {"_": messages}
 

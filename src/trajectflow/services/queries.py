@@ -159,7 +159,7 @@ def list_cases(ctx: ServiceContext, filters: CaseFilter) -> Page:
         query = query.where(Case.municipality == filters.municipality)
     if filters.client:
         term = filters.client.strip()
-        if term.isdigit() and len(term) <= 9:
+        if term.isascii() and term.isdigit() and len(term) <= 9:
             query = query.where(or_(Client.bsn == term.zfill(9), Client.id == int(term)))
         else:
             query = query.where(func.lower(Client.name).like(f"%{term.lower()}%"))
