@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 VENDOR := src/trajectflow/web/static/vendor
 export TRAJECTFLOW_HOME := $(CURDIR)
 
-.PHONY: run test setup assets db deploy demo serve scheduler lint pytest bench clean
+.PHONY: run test setup assets translations browser db deploy demo serve scheduler lint pytest bench clean
 
 ## run: set up everything, migrate, deploy processes/, load demo data and serve on http://127.0.0.1:5000
 run: setup
@@ -18,7 +18,16 @@ run: setup
 ## test: set up and run lint, type checks and the whole suite on SQLite and PostgreSQL
 test: setup lint pytest
 
-setup: $(VENV)/.installed assets
+setup: $(VENV)/.installed assets translations browser
+
+## translations: compile the committed .po catalogues (Dutch, English) to the .mo files Flask-Babel reads
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -d src/trajectflow/translations
+
+## browser: Debian's chromium for the Playwright page tests (no browser downloads here)
+browser:
+	@test -x /usr/bin/chromium || DEBIAN_FRONTEND=noninteractive apt-get install -y chromium \
+	  || (DEBIAN_FRONTEND=noninteractive apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -13,7 +13,7 @@ from .settings import Settings
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None, **overrides: Any) -> Flask:
     settings = settings or Settings.from_env()
-    app = Flask(__name__, static_folder="web/static", static_url_path="/static")
+    app = Flask(__name__, static_folder="web/static", static_url_path="/static", template_folder="web/templates")
     app.config.update(SECRET_KEY=settings.secret_key, JSON_SORT_KEYS=False, MAX_CONTENT_LENGTH=5 * 1024 * 1024)
     app.config.update(overrides)
     app.extensions["trajectflow"] = ServiceContext.create(settings, clock)
@@ -22,6 +22,10 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None, **o
     from .api import register_api
 
     register_api(app)
+
+    from .web import register_web
+
+    register_web(app)  # after the API: page errors become HTML, /api keeps its JSON errors
 
     @app.get("/healthz")
     def healthz():  # type: ignore[no-untyped-def]

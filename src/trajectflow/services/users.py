@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import select
 
-from ..domain.errors import ValidationFailed
+from ..domain.cases import Actor
+from ..domain.errors import Unauthenticated, ValidationFailed
 from ..domain.roles import ROLES
 from ..store.models import User
 from .context import ServiceContext
@@ -32,3 +36,37 @@ def ensure_user(ctx: ServiceContext, username: str, roles: list[str], password: 
         )
         uow.commit()
         return True
+
+
+def authenticate(ctx: ServiceContext, username: str, password: str) -> Actor:
+    """Check a local account's password against its argon2 hash; the same error for every failure."""
+    refused = Unauthenticated("unknown user name or wrong password")
+    with ctx.uow(write=False) as uow:
+        user = uow.session.scalar(select(User).where(User.username == username.strip()))
+        if user is None or not user.active or not user.password_hash:
+            _spend_verify_time(password)
+            raise refused
+        try:
+            _HASHER.verify(user.password_hash, password)
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            raise refused from None
+        return Actor(user.username, frozenset(user.roles))
+
+
+def display_name(ctx: ServiceContext, username: str) -> str:
+    with ctx.uow(write=False) as uow:
+        name = uow.session.scalar(select(User.display_name).where(User.username == username))
+        return name or username
+
+
+@cache
+def _dummy_hash() -> str:
+    return _HASHER.hash("timing-equaliser")
+
+
+def _spend_verify_time(password: str) -> None:
+    """Spend the same time on unknown users as on wrong passwords, so user names cannot be probed."""
+    try:
+        _HASHER.verify(_dummy_hash(), password)
+    except VerifyMismatchError:
+        pass

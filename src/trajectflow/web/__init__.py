@@ -1,0 +1,38 @@
+"""Server-rendered pages (Jinja + htmx). Views parse the request, call services and render; nothing else.
+
+`register_web(app)` wires translations, CSRF protection, the template helpers and every page
+blueprint. A new area of pages (like `supervisor/`) makes its blueprint with `web_blueprint(...)`
+(so errors become HTML pages), adds it to `_blueprints()` and its menu entry with `add_nav_item`.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask
+
+from .auth import bp as auth_bp
+from .csrf import install_csrf
+from .errors import install_app_error_pages
+from .i18n import bp as i18n_bp
+from .i18n import install_babel
+from .nav import add_nav_item
+from .templating import install_template_helpers
+
+
+def _blueprints() -> list[Blueprint]:
+    from .cases import bp as cases_bp
+    from .melding import bp as melding_bp
+    from .tasks import bp as tasks_bp
+    from .worklist import bp as worklist_bp
+
+    return [auth_bp, i18n_bp, worklist_bp, tasks_bp, cases_bp, melding_bp]
+
+
+def register_web(app: Flask) -> None:
+    install_babel(app)
+    install_csrf(app)
+    install_template_helpers(app)
+    install_app_error_pages(app)
+    for blueprint in _blueprints():
+        app.register_blueprint(blueprint)
+    add_nav_item(app, "worklist.index", "worklist")
+    add_nav_item(app, "melding.new", "melding")
