@@ -76,7 +76,13 @@ def read_library(sources: Mapping[str, str | bytes], forms: dict[str, Any] | Non
     library = ProcessLibrary()
     for filename in sorted(sources):
         content = sources[filename]
-        text = content.decode("utf-8", errors="replace") if isinstance(content, bytes) else content
+        try:
+            text = content.decode("utf-8") if isinstance(content, bytes) else content
+        except UnicodeDecodeError as err:
+            # Sources are stored and re-parsed as text: anything but UTF-8 would be stored garbled.
+            line = content[: err.start].count(b"\n") + 1
+            library.problems.append(ProcessProblem(filename, line, None, "not UTF-8 encoded; save the file as UTF-8"))
+            continue
         try:
             root = parse_xml(content, filename)
         except InvalidProcess as err:

@@ -21,6 +21,7 @@ from RestrictedPython.Guards import (
     guarded_unpack_sequence,
     safer_getattr,
 )
+from RestrictedPython.transformer import RestrictingNodeTransformer
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
@@ -98,9 +99,19 @@ class ScriptRejected(SyntaxError):
     """A script uses something the sandbox forbids (imports, private attributes…)."""
 
 
+class _NoImports(RestrictingNodeTransformer):
+    """RestrictedPython compiles `import` and only fails it when the script runs; we refuse it at deploy."""
+
+    def visit_Import(self, node: Any) -> Any:
+        self.error(node, "imports are not allowed in scripts")
+        return node
+
+    visit_ImportFrom = visit_Import
+
+
 @lru_cache(maxsize=4096)
 def _compile_eval(expression: str) -> Any:
-    result = compile_restricted_eval(expression.strip())
+    result = compile_restricted_eval(expression.strip(), policy=_NoImports)
     if result.errors:
         raise ScriptRejected("; ".join(result.errors))
     return result.code
@@ -108,7 +119,7 @@ def _compile_eval(expression: str) -> Any:
 
 @lru_cache(maxsize=1024)
 def _compile_exec(script: str) -> Any:
-    result = compile_restricted_exec(script)
+    result = compile_restricted_exec(script, policy=_NoImports)
     if result.errors:
         raise ScriptRejected("; ".join(result.errors))
     return result.code
