@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import zlib
-from datetime import date, datetime, time
+from datetime import date, time
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -44,10 +44,14 @@ def _registry() -> tuple[Any, SpecFreeWorkflowConverter]:
     config = {cls: converter for cls, converter in SPIFF_CONFIG.items() if cls is not BpmnWorkflow}
     registry = BpmnWorkflowSerializer.configure(config)
     converter = SpecFreeWorkflowConverter(BpmnWorkflow, registry)
+    _register_values(registry)
+    return registry, converter
+
+
+def _register_values(registry: Any) -> None:
     registry.register(date, lambda v: {"value": v.isoformat()}, lambda v: date.fromisoformat(v["value"]))
     registry.register(time, lambda v: {"value": v.isoformat()}, lambda v: time.fromisoformat(v["value"]))
     registry.register(Decimal, lambda v: {"value": str(v)}, lambda v: Decimal(v["value"]))
-    return registry, converter
 
 
 _REGISTRY, _CONVERTER = _registry()
@@ -67,10 +71,11 @@ def load_instance(state: bytes, spec: Any, subprocess_specs: dict) -> BpmnWorkfl
 
 
 def _json_default(value: Any) -> Any:
-    if isinstance(value, datetime | date | time):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
+    # Spiff leaves task data (and its deltas) unconverted for its JSON encoder to handle; typed
+    # values go through the registry so they come back as dates and Decimals, not strings.
+    typename = _REGISTRY.typenames.get(type(value))
+    if typename is not None:
+        return _REGISTRY.convert_to_dict[typename](value)
     if isinstance(value, set | frozenset):
         return sorted(value, key=str)
     raise TypeError(f"value of type {type(value).__name__} cannot be stored in case data")
@@ -79,4 +84,5 @@ def _json_default(value: Any) -> Any:
 def default_serializer_size(workflow: BpmnWorkflow) -> int:
     """Bytes SpiffWorkflow's stock serializer would store for `workflow` (for benchmarks)."""
     registry = BpmnWorkflowSerializer.configure(dict(SPIFF_CONFIG))
+    _register_values(registry)  # case data holds dates and Decimals, which the stock registry cannot store
     return len(BpmnWorkflowSerializer(registry).serialize_json(workflow).encode("utf-8"))
