@@ -66,54 +66,87 @@ def _rejected(server, ctx, requests: list[tuple[str, str, str | None, dict[str, 
 
 def test_unknown_and_malformed_ids_are_404(server, case):  # type: ignore[no-untyped-def]
     task = case.open_task()["id"]
-    _rejected(server, case.ctx, [
-        ("GET", "/api/cases/999999", "teamleider", {}, 404, "not_found"),
-        ("GET", "/api/cases/999999/history", "teamleider", {}, 404, "not_found"),
-        ("GET", "/api/tasks/999999", "teamleider", {}, 404, "not_found"),
-        ("POST", "/api/tasks/999999/claim", "klantmanager", {}, 404, "not_found"),
-        ("POST", "/api/tasks/999999/unclaim", "klantmanager", {}, 404, "not_found"),
-        ("POST", "/api/tasks/999999/complete", "klantmanager", {"json": {"data": a.AANV_OK}}, 404, "not_found"),
-        ("GET", "/api/cases/abc", "teamleider", {}, 404, "not_found"),
-        ("GET", "/api/cases/1.5/history", "teamleider", {}, 404, "not_found"),
-        ("GET", "/api/tasks/-1", "teamleider", {}, 404, "not_found"),
-        ("POST", "/api/tasks/xyz/complete", "klantmanager", {"json": {"data": a.AANV_OK}}, 404, "not_found"),
-        ("GET", "/api/nothing-here", "teamleider", {}, 404, "not_found"),
-        ("DELETE", f"/api/tasks/{task}", "teamleider", {}, 405, "method_not_allowed"),
-    ])
+    _rejected(
+        server,
+        case.ctx,
+        [
+            ("GET", "/api/cases/999999", "teamleider", {}, 404, "not_found"),
+            ("GET", "/api/cases/999999/history", "teamleider", {}, 404, "not_found"),
+            ("GET", "/api/tasks/999999", "teamleider", {}, 404, "not_found"),
+            ("POST", "/api/tasks/999999/claim", "klantmanager", {}, 404, "not_found"),
+            ("POST", "/api/tasks/999999/unclaim", "klantmanager", {}, 404, "not_found"),
+            ("POST", "/api/tasks/999999/complete", "klantmanager", {"json": {"data": a.AANV_OK}}, 404, "not_found"),
+            ("GET", "/api/cases/abc", "teamleider", {}, 404, "not_found"),
+            ("GET", "/api/cases/1.5/history", "teamleider", {}, 404, "not_found"),
+            ("GET", "/api/tasks/-1", "teamleider", {}, 404, "not_found"),
+            ("POST", "/api/tasks/xyz/complete", "klantmanager", {"json": {"data": a.AANV_OK}}, 404, "not_found"),
+            ("GET", "/api/nothing-here", "teamleider", {}, 404, "not_found"),
+            ("DELETE", f"/api/tasks/{task}", "teamleider", {}, 405, "method_not_allowed"),
+        ],
+    )
 
 
 def test_missing_or_unknown_user_is_401(server, case):  # type: ignore[no-untyped-def]
     task = case.open_task()["id"]
-    for header in ({}, {"X-Trajectflow-User": "nobody"}, {"X-Trajectflow-User": ""}, {"X-Trajectflow-User": "Klantmanager"}):
-        _rejected(server, case.ctx, [
-            ("GET", "/api/cases", None, {"headers": dict(header)}, 401, "unauthenticated"),
-            ("GET", "/api/processes", None, {"headers": dict(header)}, 401, "unauthenticated"),
-            ("GET", "/api/tasks", None, {"headers": dict(header)}, 401, "unauthenticated"),
-            ("GET", f"/api/tasks/{task}", None, {"headers": dict(header)}, 401, "unauthenticated"),
-            ("GET", f"/api/cases/{case.case_id}/history", None, {"headers": dict(header)}, 401, "unauthenticated"),
-            ("POST", "/api/cases", None, {"headers": dict(header), "json": {"municipality": "roermond", "client": VALID_CLIENT}},
-             401, "unauthenticated"),
-            ("POST", f"/api/tasks/{task}/claim", None, {"headers": dict(header)}, 401, "unauthenticated"),
-            ("POST", f"/api/tasks/{task}/complete", None, {"headers": dict(header), "json": {"data": a.AANV_OK}},
-             401, "unauthenticated"),
-        ])
+    for header in (
+        {},
+        {"X-Trajectflow-User": "nobody"},
+        {"X-Trajectflow-User": ""},
+        {"X-Trajectflow-User": "Klantmanager"},
+    ):
+        _rejected(
+            server,
+            case.ctx,
+            [
+                ("GET", "/api/cases", None, {"headers": dict(header)}, 401, "unauthenticated"),
+                ("GET", "/api/processes", None, {"headers": dict(header)}, 401, "unauthenticated"),
+                ("GET", "/api/tasks", None, {"headers": dict(header)}, 401, "unauthenticated"),
+                ("GET", f"/api/tasks/{task}", None, {"headers": dict(header)}, 401, "unauthenticated"),
+                ("GET", f"/api/cases/{case.case_id}/history", None, {"headers": dict(header)}, 401, "unauthenticated"),
+                (
+                    "POST",
+                    "/api/cases",
+                    None,
+                    {"headers": dict(header), "json": {"municipality": "roermond", "client": VALID_CLIENT}},
+                    401,
+                    "unauthenticated",
+                ),
+                ("POST", f"/api/tasks/{task}/claim", None, {"headers": dict(header)}, 401, "unauthenticated"),
+                (
+                    "POST",
+                    f"/api/tasks/{task}/complete",
+                    None,
+                    {"headers": dict(header), "json": {"data": a.AANV_OK}},
+                    401,
+                    "unauthenticated",
+                ),
+            ],
+        )
 
 
 def test_wrong_role_and_someone_elses_claim(server, case):  # type: ignore[no-untyped-def]
     task = case.open_task()["id"]
-    _rejected(server, case.ctx, [
-        ("POST", f"/api/tasks/{task}/complete", "jobcoach", {"json": {"data": a.AANV_OK}}, 403, "forbidden"),
-        ("POST", f"/api/tasks/{task}/claim", "jobcoach", {}, 403, "forbidden"),
-        ("POST", f"/api/tasks/{task}/unclaim", "klantmanager", {}, 409, "conflict"),
-    ])
+    _rejected(
+        server,
+        case.ctx,
+        [
+            ("POST", f"/api/tasks/{task}/complete", "jobcoach", {"json": {"data": a.AANV_OK}}, 403, "forbidden"),
+            ("POST", f"/api/tasks/{task}/claim", "jobcoach", {}, 403, "forbidden"),
+            ("POST", f"/api/tasks/{task}/unclaim", "klantmanager", {}, 409, "conflict"),
+        ],
+    )
     assert server.request("POST", f"/api/tasks/{task}/claim", user="klantmanager").status_code == 200
     # A second klantmanager may not take over or finish a claimed task; neither may a stranger release it.
     ensure_user(case.ctx, "klantmanager2", ["klantmanager"], None, "Tweede klantmanager")
-    body = _rejected(server, case.ctx, [
-        ("POST", f"/api/tasks/{task}/claim", "klantmanager2", {}, 409, "conflict"),
-        ("POST", f"/api/tasks/{task}/complete", "klantmanager2", {"json": {"data": a.AANV_OK}}, 409, "conflict"),
-        ("POST", f"/api/tasks/{task}/unclaim", "klantmanager2", {}, 403, "forbidden"),
-    ])
+    body = _rejected(
+        server,
+        case.ctx,
+        [
+            ("POST", f"/api/tasks/{task}/claim", "klantmanager2", {}, 409, "conflict"),
+            ("POST", f"/api/tasks/{task}/complete", "klantmanager2", {"json": {"data": a.AANV_OK}}, 409, "conflict"),
+            ("POST", f"/api/tasks/{task}/unclaim", "klantmanager2", {}, 403, "forbidden"),
+        ],
+    )
     assert body[0]["details"] == {"assignee": "klantmanager"}
 
 
@@ -123,31 +156,66 @@ def test_completed_and_cancelled_tasks_are_409(server, case):  # type: ignore[no
     assert server.request("GET", f"/api/tasks/{first}", user="klantmanager").json()["status"] == "cancelled"
     case.complete("besluit_verdagen", a.VERDAGEN)
     done = [t for t in case.history() if t["kind"] == "task_completed"][-1]["task_id"]
-    _rejected(server, case.ctx, [
-        ("POST", f"/api/tasks/{first}/claim", "klantmanager", {}, 409, "conflict"),
-        ("POST", f"/api/tasks/{first}/complete", "klantmanager", {"json": {"data": a.AANV_OK}}, 409, "conflict"),
-        ("POST", f"/api/tasks/{done}/claim", "klantmanager", {}, 409, "conflict"),
-        ("POST", f"/api/tasks/{done}/unclaim", "klantmanager", {}, 409, "conflict"),
-        ("POST", f"/api/tasks/{done}/complete", "klantmanager", {"json": {"data": a.VERDAGEN}}, 409, "conflict"),
-    ])
+    _rejected(
+        server,
+        case.ctx,
+        [
+            ("POST", f"/api/tasks/{first}/claim", "klantmanager", {}, 409, "conflict"),
+            ("POST", f"/api/tasks/{first}/complete", "klantmanager", {"json": {"data": a.AANV_OK}}, 409, "conflict"),
+            ("POST", f"/api/tasks/{done}/claim", "klantmanager", {}, 409, "conflict"),
+            ("POST", f"/api/tasks/{done}/unclaim", "klantmanager", {}, 409, "conflict"),
+            ("POST", f"/api/tasks/{done}/complete", "klantmanager", {"json": {"data": a.VERDAGEN}}, 409, "conflict"),
+        ],
+    )
 
 
 def test_unparseable_bodies_are_json_errors(server, case):  # type: ignore[no-untyped-def]
     task = case.open_task()["id"]
     complete = f"/api/tasks/{task}/complete"
     json_header = {"Content-Type": "application/json"}
-    _rejected(server, case.ctx, [
-        ("POST", complete, "klantmanager", {"data": b"{not json", "headers": dict(json_header)}, 400, "bad_request"),
-        ("POST", "/api/cases", "klantmanager", {"data": b"{\"municipality\": ", "headers": dict(json_header)}, 400, "bad_request"),
-        ("POST", complete, "klantmanager", {"data": b"\xff\xfe\x00", "headers": dict(json_header)}, 400, "bad_request"),
-        ("POST", complete, "klantmanager", {"json": [1, 2, 3]}, 422, "validation_failed"),
-        ("POST", complete, "klantmanager", {"json": "data"}, 422, "validation_failed"),
-        ("POST", complete, "klantmanager", {"json": {"data": [a.AANV_OK]}}, 422, "validation_failed"),
-        ("POST", complete, "klantmanager", {"json": {"data": "toegekend"}}, 422, "validation_failed"),
-        ("POST", "/api/cases", "klantmanager", {"json": ["roermond"]}, 422, "validation_failed"),
-        ("POST", "/api/cases", "klantmanager",
-         {"json": {"municipality": "roermond", "client": VALID_CLIENT, "data": 5}}, 422, "validation_failed"),
-    ])
+    _rejected(
+        server,
+        case.ctx,
+        [
+            (
+                "POST",
+                complete,
+                "klantmanager",
+                {"data": b"{not json", "headers": dict(json_header)},
+                400,
+                "bad_request",
+            ),
+            (
+                "POST",
+                "/api/cases",
+                "klantmanager",
+                {"data": b'{"municipality": ', "headers": dict(json_header)},
+                400,
+                "bad_request",
+            ),
+            (
+                "POST",
+                complete,
+                "klantmanager",
+                {"data": b"\xff\xfe\x00", "headers": dict(json_header)},
+                400,
+                "bad_request",
+            ),
+            ("POST", complete, "klantmanager", {"json": [1, 2, 3]}, 422, "validation_failed"),
+            ("POST", complete, "klantmanager", {"json": "data"}, 422, "validation_failed"),
+            ("POST", complete, "klantmanager", {"json": {"data": [a.AANV_OK]}}, 422, "validation_failed"),
+            ("POST", complete, "klantmanager", {"json": {"data": "toegekend"}}, 422, "validation_failed"),
+            ("POST", "/api/cases", "klantmanager", {"json": ["roermond"]}, 422, "validation_failed"),
+            (
+                "POST",
+                "/api/cases",
+                "klantmanager",
+                {"json": {"municipality": "roermond", "client": VALID_CLIENT, "data": 5}},
+                422,
+                "validation_failed",
+            ),
+        ],
+    )
 
 
 def test_form_violations_name_the_field(server, case):  # type: ignore[no-untyped-def]
@@ -157,17 +225,25 @@ def test_form_violations_name_the_field(server, case):  # type: ignore[no-untype
     def submit(data: dict[str, Any]) -> tuple:
         return ("POST", complete, "klantmanager", {"json": {"data": data}}, 422, "validation_failed")
 
-    bodies = _rejected(server, case.ctx, [
-        submit({"besluit_datum": "2026-03-20"}),
-        submit({**a.AANV_OK, "besluit": "misschien"}),
-        submit({**a.AANV_OK, "besluit_motivering": 42}),
-        submit({**a.AANV_OK, "besluit_datum": "20-03-2026"}),
-        submit({**a.AANV_OK, "extra_veld": "x"}),
-        submit({"besluit": 1, "besluit_datum": "2026-02-30", "onbekend": True}),
-    ])
+    bodies = _rejected(
+        server,
+        case.ctx,
+        [
+            submit({"besluit_datum": "2026-03-20"}),
+            submit({**a.AANV_OK, "besluit": "misschien"}),
+            submit({**a.AANV_OK, "besluit_motivering": 42}),
+            submit({**a.AANV_OK, "besluit_datum": "20-03-2026"}),
+            submit({**a.AANV_OK, "extra_veld": "x"}),
+            submit({"besluit": 1, "besluit_datum": "2026-02-30", "onbekend": True}),
+        ],
+    )
     fields = [set(body["details"]) for body in bodies]
     assert fields == [
-        {"besluit"}, {"besluit"}, {"besluit_motivering"}, {"besluit_datum"}, {"extra_veld"},
+        {"besluit"},
+        {"besluit"},
+        {"besluit_motivering"},
+        {"besluit_datum"},
+        {"extra_veld"},
         {"besluit", "besluit_datum", "onbekend"},
     ]
     assert all(isinstance(m, list) and m for body in bodies for m in body["details"].values())
@@ -179,22 +255,26 @@ def test_invalid_case_registrations_are_422_with_fields(server, deployed):  # ty
         return ("POST", "/api/cases", "klantmanager", {"json": body}, status, code)
 
     client = VALID_CLIENT
-    bodies = _rejected(server, deployed, [
-        register({"municipality": "roermond", "client": {**client, "bsn": "111222334"}}),
-        register({"municipality": "roermond", "client": {**client, "bsn": "12345"}}),
-        register({"municipality": "amsterdam", "client": client}),
-        register({"client": client}),
-        register({"municipality": "roermond", "client": {"name": "Zonder BSN"}}),
-        register({"municipality": "roermond", "client": {**client, "birth_date": "17-05-1980"}}),
-        register({"municipality": "roermond", "client": {**client, "birth_date": "2999-01-01"}}),
-        register({"municipality": "roermond", "client": {**client, "name": ""}}),
-        register({"municipality": "roermond"}),
-        register({"municipality": "roermond", "client": client, "version": 0}),
-        register({"municipality": "roermond", "client": client, "unexpected": 1}),
-        register({"municipality": "roermond", "client": client, "process_id": "bestaat_niet"}, 404, "not_found"),
-        register({"municipality": "roermond", "client": client, "version": 99}, 404, "not_found"),
-        register({"municipality": "roermond", "client_id": 424242}, 404, "not_found"),
-    ])
+    bodies = _rejected(
+        server,
+        deployed,
+        [
+            register({"municipality": "roermond", "client": {**client, "bsn": "111222334"}}),
+            register({"municipality": "roermond", "client": {**client, "bsn": "12345"}}),
+            register({"municipality": "amsterdam", "client": client}),
+            register({"client": client}),
+            register({"municipality": "roermond", "client": {"name": "Zonder BSN"}}),
+            register({"municipality": "roermond", "client": {**client, "birth_date": "17-05-1980"}}),
+            register({"municipality": "roermond", "client": {**client, "birth_date": "2999-01-01"}}),
+            register({"municipality": "roermond", "client": {**client, "name": ""}}),
+            register({"municipality": "roermond"}),
+            register({"municipality": "roermond", "client": client, "version": 0}),
+            register({"municipality": "roermond", "client": client, "unexpected": 1}),
+            register({"municipality": "roermond", "client": client, "process_id": "bestaat_niet"}, 404, "not_found"),
+            register({"municipality": "roermond", "client": client, "version": 99}, 404, "not_found"),
+            register({"municipality": "roermond", "client_id": 424242}, 404, "not_found"),
+        ],
+    )
     details = [body["details"] for body in bodies]
     assert set(details[0]) == {"client.bsn"} and set(details[1]) == {"client.bsn"}
     assert set(details[2]) == {"municipality"}
@@ -207,17 +287,21 @@ def test_invalid_case_registrations_are_422_with_fields(server, deployed):  # ty
 
 
 def test_bad_query_arguments_are_422(server, case):  # type: ignore[no-untyped-def]
-    bodies = _rejected(server, case.ctx, [
-        ("GET", "/api/cases?page=0", "teamleider", {}, 422, "validation_failed"),
-        ("GET", "/api/cases?status=bogus", "teamleider", {}, 422, "validation_failed"),
-        ("GET", "/api/cases?page_size=100000", "teamleider", {}, 422, "validation_failed"),
-        ("GET", "/api/cases?page=een", "teamleider", {}, 422, "validation_failed"),
-        ("GET", "/api/tasks?status=bogus", "teamleider", {}, 422, "validation_failed"),
-        ("GET", "/api/tasks?page=-3", "teamleider", {}, 422, "validation_failed"),
-        ("GET", "/api/tasks?case_id=abc", "teamleider", {}, 422, "validation_failed"),
-        ("GET", "/api/tasks?sort=name", "teamleider", {}, 422, "validation_failed"),
-        ("GET", "/api/tasks?overdue=perhaps", "teamleider", {}, 422, "validation_failed"),
-    ])
+    bodies = _rejected(
+        server,
+        case.ctx,
+        [
+            ("GET", "/api/cases?page=0", "teamleider", {}, 422, "validation_failed"),
+            ("GET", "/api/cases?status=bogus", "teamleider", {}, 422, "validation_failed"),
+            ("GET", "/api/cases?page_size=100000", "teamleider", {}, 422, "validation_failed"),
+            ("GET", "/api/cases?page=een", "teamleider", {}, 422, "validation_failed"),
+            ("GET", "/api/tasks?status=bogus", "teamleider", {}, 422, "validation_failed"),
+            ("GET", "/api/tasks?page=-3", "teamleider", {}, 422, "validation_failed"),
+            ("GET", "/api/tasks?case_id=abc", "teamleider", {}, 422, "validation_failed"),
+            ("GET", "/api/tasks?sort=name", "teamleider", {}, 422, "validation_failed"),
+            ("GET", "/api/tasks?overdue=perhaps", "teamleider", {}, 422, "validation_failed"),
+        ],
+    )
     expected = ["page", "status", "page_size", "page", "status", "page", "case_id", "sort", "overdue"]
     assert [set(body["details"]) for body in bodies] == [{name} for name in expected]
 

@@ -66,7 +66,9 @@ XXE = (
 )
 
 BROKEN = [
-    Broken("malformed_xml", process('    <bpmn:userTask id="stap">\n    </bpmn:task>'), LINE + 1, None, "malformed XML"),
+    Broken(
+        "malformed_xml", process('    <bpmn:userTask id="stap">\n    </bpmn:task>'), LINE + 1, None, "malformed XML"
+    ),
     Broken("external_entity", XXE, 2, None, "entity"),
     Broken("start_id", process(user_task("stap.json")).replace('"begin"', '"Start"'), 10, "Start", "reserved"),
     Broken("end_id", process(user_task("stap.json")).replace('"einde"', '"End"'), LINE + 2, "End", "reserved"),
@@ -77,7 +79,9 @@ BROKEN = [
     Broken(
         "unknown_call",
         process('    <bpmn:callActivity id="stap" name="Stap" calledElement="bestaat_niet" />'),
-        LINE, "stap", "unknown process 'bestaat_niet'",
+        LINE,
+        "stap",
+        "unknown process 'bestaat_niet'",
     ),
     Broken("missing_form", process(user_task("weg.json")), LINE, "stap", "form 'weg.json' not found"),
     Broken("invalid_form", process(user_task("kapot.json")), LINE, "stap", "not a valid JSON Schema"),

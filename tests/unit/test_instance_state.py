@@ -19,8 +19,13 @@ from trajectflow.services.forms import load_forms
 ROOT = Path(__file__).resolve().parents[2]
 LOOP = ROOT / "tests" / "fixtures" / "loop"
 START = {
-    "client_id": 1, "client_name": "Test Cliënt", "client_age": 45, "under_27": False,
-    "municipality": "roermond", "melding_date": "2026-03-02", "melding_channel": "loket",
+    "client_id": 1,
+    "client_name": "Test Cliënt",
+    "client_age": 45,
+    "under_27": False,
+    "municipality": "roermond",
+    "melding_date": "2026-03-02",
+    "melding_channel": "loket",
 }
 
 
@@ -39,8 +44,13 @@ def clock() -> FixedClock:
 
 def test_dates_and_decimals_in_task_data_round_trip(clock: FixedClock) -> None:
     spec = executable(LOOP, LOOP, "loop_proces")
-    typed = {"geboren": date(1990, 1, 31), "uurloon": Decimal("12.345"), "gemeten": datetime(2026, 3, 1, 8, 30, tzinfo=UTC),
-             "lijst": [Decimal("1.10"), date(2026, 1, 1)], "genest": {"op": date(2026, 2, 28)}}
+    typed = {
+        "geboren": date(1990, 1, 31),
+        "uurloon": Decimal("12.345"),
+        "gemeten": datetime(2026, 3, 1, 8, 30, tzinfo=UTC),
+        "lijst": [Decimal("1.10"), date(2026, 1, 1)],
+        "genest": {"op": date(2026, 2, 28)},
+    }
     instance = EngineInstance.start(spec, {"doel": 3, **typed}, clock)
     loaded = EngineInstance.load(spec, instance.dump())
     (task,) = loaded.ready_user_tasks()

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from tests.unit.broken_bpmn import BROKEN, FORMS, VALID, Broken
+from trajectflow.domain.errors import InvalidProcess
 from trajectflow.engine.library import read_library, require_valid
 from trajectflow.services.forms import read_form
-from trajectflow.domain.errors import InvalidProcess
 
 LOADED_FORMS = {name: read_form(name, content) for name, content in FORMS.items()}
 
@@ -33,12 +33,19 @@ def test_broken_process_is_reported_with_file_line_and_element(broken: Broken) -
 
 @pytest.mark.parametrize("encoding", ["UTF-8", "UTF-16", "ISO-8859-1"])
 def test_external_entities_are_refused_in_any_encoding(encoding: str) -> None:
-    xml = BROKEN[1].xml.replace('name="&e;"', 'name="Kapot"').replace(
-        '<bpmn:startEvent id="begin" />', '<bpmn:startEvent id="begin"><bpmn:documentation>&e;</bpmn:documentation></bpmn:startEvent>'
+    xml = (
+        BROKEN[1]
+        .xml.replace('name="&e;"', 'name="Kapot"')
+        .replace(
+            '<bpmn:startEvent id="begin" />',
+            '<bpmn:startEvent id="begin"><bpmn:documentation>&e;</bpmn:documentation></bpmn:startEvent>',
+        )
     )
     content = xml.replace('encoding="UTF-8"', f'encoding="{encoding}"').encode(encoding.lower())
     library = read_library({"x.bpmn": content}, LOADED_FORMS)
-    assert [(p.file, p.line, p.element_id) for p in library.errors] == [("x.bpmn", 1 if encoding == "UTF-16" else 2, None)]
+    assert [(p.file, p.line, p.element_id) for p in library.errors] == [
+        ("x.bpmn", 1 if encoding == "UTF-16" else 2, None)
+    ]
     assert "root:" not in str([p.message for p in library.problems])
     assert library.sources == {} and library.processes == {}
 
