@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 
 def _project_dir() -> Path:
@@ -21,6 +22,22 @@ class Settings:
     secret_key: str = "dev-only-not-secret"
     demo_mode: bool = False
     log_level: str = "INFO"
+    base_url: str = "http://127.0.0.1:5000"
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_tls: str = "none"
+    smtp_from: str = "trajectflow@localhost"
+    reminder_days: int = 2
+    escalation_days: int = 3
+    good_friday: bool = False
+    liberation_day: str = "lustrum"
+    closing_days: tuple[str, ...] = ()
+    policy_file: Path | None = None
+    workers: int = 2
+    log_format: str = "json"
+    ready_heartbeat_seconds: int = 30
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -36,6 +53,8 @@ class Settings:
             secret_key=_secret(env),
             demo_mode=env.get("TRAJECTFLOW_DEMO", "0").lower() in {"1", "true", "yes", "on"},
             log_level=env.get("TRAJECTFLOW_LOG_LEVEL", "INFO"),
+            **_deadline_settings(env),
+            **_operations_settings(env),
         )
 
 
@@ -44,3 +63,38 @@ def _secret(env: dict[str, str]) -> str:
     if path:
         return Path(path).read_text().strip()
     return env.get("TRAJECTFLOW_SECRET_KEY", "dev-only-not-secret")
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").lower() in {"1", "true", "yes", "on"}
+
+
+def _deadline_settings(env: dict[str, str]) -> dict[str, Any]:
+    """Mail, reminders and the business calendar (see the README's configuration table)."""
+    password_file = env.get("TRAJECTFLOW_SMTP_PASSWORD_FILE")
+    password = Path(password_file).read_text().strip() if password_file else env.get("TRAJECTFLOW_SMTP_PASSWORD", "")
+    policy = env.get("TRAJECTFLOW_POLICY_FILE")
+    return {
+        "base_url": env.get("TRAJECTFLOW_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "smtp_host": env.get("TRAJECTFLOW_SMTP_HOST", ""),
+        "smtp_port": int(env.get("TRAJECTFLOW_SMTP_PORT", "25")),
+        "smtp_user": env.get("TRAJECTFLOW_SMTP_USER", ""),
+        "smtp_password": password,
+        "smtp_tls": env.get("TRAJECTFLOW_SMTP_TLS", "none").lower(),
+        "smtp_from": env.get("TRAJECTFLOW_SMTP_FROM", "trajectflow@localhost"),
+        "reminder_days": int(env.get("TRAJECTFLOW_REMINDER_DAYS", "2")),
+        "escalation_days": int(env.get("TRAJECTFLOW_ESCALATION_DAYS", "3")),
+        "good_friday": _flag(env.get("TRAJECTFLOW_GOOD_FRIDAY")),
+        "liberation_day": env.get("TRAJECTFLOW_LIBERATION_DAY", "lustrum").lower(),
+        "closing_days": tuple(d.strip() for d in env.get("TRAJECTFLOW_CLOSING_DAYS", "").split(",") if d.strip()),
+        "policy_file": Path(policy) if policy else None,
+    }
+
+
+def _operations_settings(env: dict[str, str]) -> dict[str, Any]:
+    """gunicorn workers, log format and the readiness check (see the README's "Run in production")."""
+    return {
+        "workers": int(env.get("TRAJECTFLOW_WORKERS", "2")),
+        "log_format": env.get("TRAJECTFLOW_LOG_FORMAT", "json").lower(),
+        "ready_heartbeat_seconds": int(env.get("TRAJECTFLOW_READY_HEARTBEAT_SECONDS", "30")),
+    }

@@ -8,6 +8,7 @@ from typing import Any
 from lxml import etree
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
+from ..domain.deadlines import check_due_rule
 from ..domain.errors import ProcessProblem
 from ..domain.roles import is_known_role
 from .metadata import USER_TASK_TAGS, ProcessInfo
@@ -50,8 +51,16 @@ def _check_user_task(
         problems.append(ProcessProblem(*where, "task has no lane or candidate group", "warning"))
     elif not is_known_role(element.role):
         problems.append(ProcessProblem(*where, f"lane/candidate group '{element.role}' is not a known role", "warning"))
-    if element.due_in:
-        problems.extend(_check_duration(element.due_in, where, "dueIn"))
+    for name in ("dueIn", "followUpIn"):
+        rule = element.due_in if name == "dueIn" else element.properties.get(name)
+        message = check_due_rule(rule) if rule else None
+        if message:
+            problems.append(ProcessProblem(*where, f"{name}: {message}"))
+    for name in ("dueDate", "followUpDate"):
+        expression = element.properties.get(name)
+        message = check_expression(expression) if expression else None
+        if message:
+            problems.append(ProcessProblem(*where, f"{name} expression does not compile: {message}"))
     return problems
 
 

@@ -16,6 +16,10 @@ class ServiceContext:
     clock: Clock
     settings: Settings
 
+    def __post_init__(self) -> None:
+        # Projection code deep in a unit of work reads settings (calendar, deadline policy) from here.
+        self.uow.session_info["settings"] = lambda: self.settings
+
     @classmethod
     def create(cls, settings: Settings, clock: Clock | None = None) -> ServiceContext:
         engine = make_engine(settings.database_url)

@@ -13,9 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..domain.cases import CLOSED_PHASE, CaseStatus, TaskStatus
-from ..domain.durations import add_iso_duration
 from ..engine.instance import EngineInstance
+from ..settings import Settings
 from ..store.models import Case, CaseEvent, ProcessVersion, Task, Timer
+from .due_dates import schedule_task
 
 
 def record(
@@ -103,8 +104,8 @@ def _sync_tasks(
             phase=info.get("phase"),
             status=TaskStatus.OPEN,
             created_at=now,
-            due_at=add_iso_duration(now, info["due_in"]) if info.get("due_in") else None,
         )
+        schedule_task(row, info, case.municipality, case.data or {}, now, _settings(session))
         session.add(row)
         session.flush()
         record(session, case, now, "task_created", f"Taak '{row.name}' klaargezet", actor, row)
@@ -148,6 +149,16 @@ def _sync_timers(session: Session, case: Case, instance: EngineInstance, now: da
                 details={"due_at": timer.due_at.isoformat()},
             )
         elif existing.due_at != timer.due_at:
+            if existing.due_at <= now < timer.due_at:  # a cycle timer fired and waits for its next round
+                record(
+                    session,
+                    case,
+                    now,
+                    "timer_fired",
+                    f"Termijn '{existing.element_id}' verstreken; volgende {timer.due_at:%Y-%m-%d}",
+                    element_id=existing.element_id,
+                    details={"due_at": existing.due_at.isoformat(), "next": timer.due_at.isoformat()},
+                )
             existing.due_at = timer.due_at
 
 
@@ -174,6 +185,11 @@ def _sync_phase_and_route(
     if isinstance(route, str) and route != case.route:
         case.route = route
         record(session, case, now, "route_chosen", f"Route: {route}", actor, details={"route": route})
+
+
+def _settings(session: Session) -> Settings:
+    source = session.info.get("settings")
+    return source() if source is not None else Settings()
 
 
 def element_info(version: ProcessVersion, process_id: str, element_id: str) -> dict[str, Any]:

@@ -13,13 +13,15 @@ from ..domain.errors import Conflict
 
 
 class UnitOfWork:
-    def __init__(self, session_factory: sessionmaker[Session], write: bool = True) -> None:
+    def __init__(self, session_factory: sessionmaker[Session], write: bool = True, info: dict | None = None) -> None:
         self._factory = session_factory
         self._write = write
+        self._info = info or {}
         self.session: Session
 
     def __enter__(self) -> UnitOfWork:
         self.session = self._factory()
+        self.session.info.update(self._info)
         if self._write and self.session.get_bind().dialect.name == "sqlite":
             self.session.connection(execution_options={"sqlite_write": True})
         return self
@@ -60,6 +62,8 @@ class UnitOfWorkFactory:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._sessions = sessionmaker(bind=engine, expire_on_commit=False)
+        # Handed to every session as `session.info` (e.g. how to reach the settings).
+        self.session_info: dict = {}
 
     def __call__(self, write: bool = True) -> UnitOfWork:
-        return UnitOfWork(self._sessions, write=write)
+        return UnitOfWork(self._sessions, write=write, info=self.session_info)
