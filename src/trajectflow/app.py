@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, jsonify
+from flask import Flask
 
 from .domain.clock import Clock
 from .services.context import ServiceContext
@@ -19,6 +19,10 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None, **o
     app.extensions["trajectflow"] = ServiceContext.create(settings, clock)
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
+    from .ops import register_operations
+
+    register_operations(app)  # first: request ids and metrics cover every request, refused ones too
+
     from .api import register_api
 
     register_api(app)
@@ -26,9 +30,5 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None, **o
     from .web import register_web
 
     register_web(app)  # after the API: page errors become HTML, /api keeps its JSON errors
-
-    @app.get("/healthz")
-    def healthz():  # type: ignore[no-untyped-def]
-        return jsonify({"status": "ok"})
 
     return app

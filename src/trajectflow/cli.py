@@ -25,6 +25,10 @@ def _fail(message: str, code: int = 1) -> None:
 @click.group()
 def main() -> None:
     """trajectflow: workflow engine for Participatiewet trajectories."""
+    from .ops.logs import configure_logging
+
+    settings = Settings.from_env()
+    configure_logging(settings.log_level, settings.log_format)
 
 
 @main.group()
@@ -34,18 +38,18 @@ def db() -> None:
 
 @db.command("upgrade")
 def db_upgrade() -> None:
-    """Create or migrate the database schema to the latest revision."""
-    from .store.migrate import upgrade
+    """Create or migrate the database schema to the latest revision (safe while the old release runs)."""
+    from .services.schema import upgrade_schema
 
-    settings = Settings.from_env()
-    if settings.database_url.startswith("sqlite:///"):
-        Path(settings.database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    ctx = ServiceContext.create(settings)
     try:
-        upgrade(ctx.uow.engine)
+        result = upgrade_schema(Settings.from_env())
     except Exception as err:  # noqa: BLE001 - report any database failure plainly
         _fail(f"database upgrade failed: {err}")
-    click.echo("database is up to date")
+        return
+    if result.before == result.after:
+        click.echo(f"database is up to date (revision {result.after})")
+    else:
+        click.echo(f"database upgraded from revision {result.before or 'none'} to {result.after}")
 
 
 @main.command()
@@ -134,8 +138,7 @@ def scheduler(interval: float) -> None:
     from .scheduler.runner import run_scheduler
 
     settings = Settings.from_env()
-    logging.basicConfig(level=settings.log_level)
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logging.getLogger(__name__).info("scheduler starting", extra={"interval_seconds": interval})
     run_scheduler(ServiceContext.create(settings), interval)
 
 

@@ -1,4 +1,4 @@
-"""Run the app under gunicorn from Python (used by `trajectflow serve`)."""
+"""Run the app under gunicorn from Python (used by `trajectflow serve`), configured as in production."""
 
 from __future__ import annotations
 
@@ -41,12 +41,10 @@ def _start_scheduler() -> subprocess.Popen[bytes]:
 
 
 def _run(settings: Settings, workers: int) -> None:
-    _Gunicorn(
-        {
-            "bind": f"{settings.host}:{settings.port}",
-            "workers": workers,
-            "threads": 4,
-            "accesslog": "-",
-            "graceful_timeout": 30,
-        }
-    ).run()
+    # The same settings as `gunicorn --config python:trajectflow.ops.gunicorn_config` in the container;
+    # importing the module also picks the directory the workers share their metrics in.
+    from .ops import gunicorn_config
+
+    options = dict(gunicorn_config.SETTINGS)
+    options.update(bind=f"{settings.host}:{settings.port}", workers=workers)
+    _Gunicorn(options).run()

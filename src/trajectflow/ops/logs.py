@@ -1,0 +1,126 @@
+"""Structured JSON logs, one object per line, with the request id; never personal data.
+
+Request logs name the Flask endpoint (`cases.CaseDetail`), never the path's query string or a body,
+where names and BSNs would be. As a last line of defence every nine-digit number (a possible BSN)
+is masked in messages and tracebacks.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sys
+import time
+import uuid
+from contextvars import ContextVar
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Flask, Response, g, request
+
+REQUEST_ID_HEADER = "X-Request-ID"
+_request_id: ContextVar[str | None] = ContextVar("trajectflow_request_id", default=None)
+_VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+_NINE_DIGITS = re.compile(r"(?<!\d)\d{9}(?!\d)")
+# Attributes every LogRecord has; anything else was passed with `extra=` and goes into the JSON.
+_STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime", "taskName"}
+
+request_log = logging.getLogger("trajectflow.request")
+
+
+def redact(text: str) -> str:
+    return _NINE_DIGITS.sub("*********", text)
+
+
+def current_request_id() -> str | None:
+    return _request_id.get()
+
+
+class JsonFormatter(logging.Formatter):
+    """`{"time", "level", "logger", "message", "request_id", …extra fields, "exception"}` per line."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": redact(record.getMessage()),
+        }
+        request_id = getattr(record, "request_id", None) or current_request_id()
+        if request_id:
+            entry["request_id"] = request_id
+        for key, value in vars(record).items():
+            if key not in _STANDARD and key != "request_id":
+                entry[key] = value
+        if record.exc_info:
+            entry["exception"] = redact(self.formatException(record.exc_info))
+        return json.dumps(entry, default=str, ensure_ascii=False)
+
+
+def _formatter(log_format: str) -> dict[str, Any]:
+    if log_format == "text":
+        return {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}
+    return {"()": "trajectflow.ops.logs.JsonFormatter"}
+
+
+def logging_config(level: str, log_format: str = "json") -> dict[str, Any]:
+    """A `logging.config.dictConfig` for every process (gunicorn's `logconfig_dict` uses it too)."""
+    handler = {"class": "logging.StreamHandler", "formatter": "default", "stream": "ext://sys.stderr"}
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"default": _formatter(log_format)},
+        "handlers": {"console": handler, "error_console": handler},
+        "root": {"level": level.upper(), "handlers": ["console"]},
+        "loggers": {
+            "gunicorn.error": {"level": level.upper(), "handlers": ["error_console"], "propagate": False},
+            "gunicorn.access": {"level": level.upper(), "handlers": ["console"], "propagate": False},
+            "apscheduler": {"level": "WARNING"},
+            "alembic": {"level": "WARNING"},
+        },
+    }
+
+
+def configure_logging(level: str, log_format: str = "json") -> None:
+    import logging.config
+
+    logging.config.dictConfig(logging_config(level, log_format))
+    logging.captureWarnings(True)
+    sys.excepthook = _log_uncaught
+
+
+def _log_uncaught(kind: type[BaseException], error: BaseException, tb: Any) -> None:
+    logging.getLogger("trajectflow").critical("uncaught exception", exc_info=(kind, error, tb))
+
+
+def install_request_logging(app: Flask) -> None:
+    """Give every request an id (the caller's X-Request-ID if sane) and log one line when it ends."""
+
+    @app.before_request
+    def _start() -> None:
+        offered = request.headers.get(REQUEST_ID_HEADER, "")
+        g.request_id = offered if _VALID_REQUEST_ID.match(offered) else uuid.uuid4().hex
+        g.request_token = _request_id.set(g.request_id)
+        g.request_started = time.perf_counter()
+
+    @app.after_request
+    def _finish(response: Response) -> Response:
+        if "request_id" in g:
+            response.headers[REQUEST_ID_HEADER] = g.request_id
+            request_log.info(
+                "request",
+                extra={
+                    "method": request.method,
+                    "endpoint": request.endpoint or "unmatched",
+                    "status": response.status_code,
+                    "duration_ms": round((time.perf_counter() - g.request_started) * 1000, 1),
+                },
+            )
+        return response
+
+    @app.teardown_request
+    def _forget(_error: BaseException | None) -> None:
+        token = g.pop("request_token", None)
+        if token is not None:
+            _request_id.reset(token)
