@@ -45,7 +45,7 @@ class Settings:
         home = Path(env.get("TRAJECTFLOW_HOME", Path.cwd()))
         default_db = f"sqlite:///{(home / 'instance' / 'trajectflow.db').as_posix()}"
         return cls(
-            database_url=env.get("TRAJECTFLOW_DATABASE_URL") or default_db,
+            database_url=_database_url(env) or default_db,
             host=env.get("TRAJECTFLOW_HOST", "127.0.0.1"),
             port=int(env.get("TRAJECTFLOW_PORT", "5000")),
             processes_dir=Path(env.get("TRAJECTFLOW_PROCESSES_DIR", home / "processes")),
@@ -56,6 +56,14 @@ class Settings:
             **_deadline_settings(env),
             **_operations_settings(env),
         )
+
+
+def _database_url(env: dict[str, str]) -> str:
+    """The URL holds the password: production reads it from a secret file (TRAJECTFLOW_DATABASE_URL_FILE)."""
+    path = env.get("TRAJECTFLOW_DATABASE_URL_FILE")
+    if path:
+        return Path(path).read_text().strip()
+    return env.get("TRAJECTFLOW_DATABASE_URL", "")
 
 
 def _secret(env: dict[str, str]) -> str:
