@@ -80,7 +80,7 @@ class EngineInstance:
             except WorkflowTaskException as err:
                 raise _failure(err) from None
             except SpiffWorkflowException as err:
-                raise EngineFailure(str(err)) from None
+                raise _spec_failure(err) from None
         compact(self.workflow)
 
     def _has_engine_work(self) -> bool:
@@ -181,6 +181,13 @@ def _due_at(task: Any) -> datetime | None:
     except (TypeError, ValueError):
         return None
     return due if due.tzinfo else due.replace(tzinfo=UTC)
+
+
+def _spec_failure(err: SpiffWorkflowException) -> EngineFailure:
+    """Errors raised by a task spec (a gateway with no matching condition) name the spec, not a task."""
+    spec = getattr(err, "task_spec", None)
+    element_id, name = getattr(spec, "bpmn_id", None), getattr(spec, "bpmn_name", None)
+    return EngineFailure(str(err), element_id=element_id, task_name=name)
 
 
 def _failure(err: WorkflowTaskException) -> EngineFailure:
