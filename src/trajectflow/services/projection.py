@@ -63,7 +63,7 @@ def synchronise(
     _sync_tasks(session, case, version, instance, now, actor, completed_task_id)
     _sync_timers(session, case, instance, now)
     _sync_phase_and_route(session, case, version, instance, data, now, actor)
-    if instance.completed and case.status != CaseStatus.COMPLETED:
+    if instance.completed and case.status not in (CaseStatus.COMPLETED, CaseStatus.CANCELLED):
         case.status = CaseStatus.COMPLETED
         case.closed_at = now
         case.phase = CLOSED_PHASE
