@@ -20,6 +20,7 @@ from .compaction import compact
 from .scripting import create_script_engine
 from .serializer import dump_instance, load_instance
 from .specs import ExecutableSpec
+from .token import TokenMove, move_token, user_task_ids
 
 _SCRIPT_ENGINE = create_script_engine()
 _MAX_ROUNDS = 10_000
@@ -106,6 +107,22 @@ class EngineInstance:
         for task in self.workflow.get_tasks(state=TaskState.ERROR):
             task._set_state(TaskState.READY)
         self.advance(clock)
+
+    def cancel(self) -> None:
+        """Cancel every unfinished task; the workflow counts as finished afterwards."""
+        self.workflow.cancel()
+
+    def move_token(self, element_id: str, clock: Clock) -> TokenMove:
+        """Put the token on user task `element_id` (see engine/token.py) and run on to the next wait.
+
+        Raises EngineFailure when the engine fails on the way; the move itself then stands.
+        """
+        move = move_token(self.workflow, element_id)
+        self.advance(clock)
+        return move
+
+    def user_task_ids(self) -> dict[str, list[str]]:
+        return user_task_ids(self.workflow)
 
     def _task(self, engine_id: str) -> Any:
         try:
