@@ -42,12 +42,7 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 assets: node_modules/.installed
-	mkdir -p $(VENDOR)
-	rm -rf $(VENDOR)/swagger-ui-dist $(VENDOR)/bpmn-js
-	cp -r node_modules/swagger-ui-dist $(VENDOR)/swagger-ui-dist
-	cp -r node_modules/bpmn-js/dist $(VENDOR)/bpmn-js
-	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js
-	cp node_modules/chart.js/dist/chart.umd.min.js $(VENDOR)/chart.umd.min.js
+	sh scripts/vendor-assets.sh $(VENDOR)
 
 db: setup
 	$(BIN)/trajectflow db upgrade
