@@ -9,11 +9,12 @@ from .errors import TrajectflowApi
 
 def register_api(app: Flask) -> TrajectflowApi:
     from .cases import blp as cases_blp
+    from .notifications import blp as notifications_blp
     from .processes import blp as processes_blp
     from .supervision import blp as supervision_blp
     from .tasks import blp as tasks_blp
 
     api = TrajectflowApi(app)
-    for blueprint in (processes_blp, cases_blp, tasks_blp, supervision_blp):
+    for blueprint in (processes_blp, cases_blp, tasks_blp, supervision_blp, notifications_blp):
         api.register_blueprint(blueprint)
     return api
