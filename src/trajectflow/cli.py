@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -140,6 +141,33 @@ def scheduler(interval: float) -> None:
     settings = Settings.from_env()
     logging.getLogger(__name__).info("scheduler starting", extra={"interval_seconds": interval})
     run_scheduler(ServiceContext.create(settings), interval)
+
+
+@main.group()
+def calendar() -> None:
+    """The business calendar: Dutch public holidays, closing days and working days."""
+
+
+@calendar.command("holidays")
+@click.argument("year", type=int)
+@click.option("--municipality", default=None, help="include the closing days configured for this municipality")
+def calendar_holidays(year: int, municipality: str | None) -> None:
+    """List the holidays and closing days of YEAR (Goede Vrijdag and Bevrijdingsdag as configured)."""
+    from .services.deadline_policy import business_calendar
+
+    for day, name in business_calendar(Settings.from_env(), municipality).holidays(year).items():
+        click.echo(f"{day.isoformat()}  {day.strftime('%a')}  {name}")
+
+
+@calendar.command("add")
+@click.argument("start", type=click.DateTime(formats=["%Y-%m-%d"]))
+@click.argument("days", type=int)
+@click.option("--municipality", default=None, help="include the closing days configured for this municipality")
+def calendar_add(start: Any, days: int, municipality: str | None) -> None:
+    """Print the date DAYS working days after START (YYYY-MM-DD); negative DAYS count back."""
+    from .services.deadline_policy import business_calendar
+
+    click.echo(business_calendar(Settings.from_env(), municipality).add_working_days(start.date(), days).isoformat())
 
 
 if __name__ == "__main__":
