@@ -14,7 +14,7 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import requests
 
@@ -45,15 +45,19 @@ class GunicornServer:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {self._process.returncode}:\n{self.log_text()}")
+                self._fail(f"gunicorn exited with {self._process.returncode}")
             try:
                 if requests.get(self.base_url + "/healthz", timeout=2).status_code == 200:
                     return
             except requests.ConnectionError:
                 pass
             time.sleep(0.1)
+        self._fail(f"gunicorn did not answer within {timeout:.0f}s")
+
+    def _fail(self, reason: str) -> NoReturn:
+        log = self.log_text()
         self.stop()
-        raise RuntimeError(f"gunicorn did not answer within {timeout:.0f}s:\n{self.log_text()}")
+        raise RuntimeError(f"{reason}:\n{log}")
 
     def log_text(self) -> str:
         return Path(self._log.name).read_text(errors="replace")[-4000:]
