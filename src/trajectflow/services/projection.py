@@ -11,12 +11,15 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from ..domain.cases import CLOSED_PHASE, CaseStatus, TaskStatus
+from ..domain.errors import Conflict
 from ..engine.instance import EngineInstance
 from ..settings import Settings
 from ..store.models import Case, CaseEvent, ProcessVersion, Task, Timer
 from .due_dates import schedule_task
+from .loading import version_elements
 
 
 def record(
@@ -58,6 +61,7 @@ def synchronise(
     """Store the engine state and update tasks, timers, phase, route, data and status from it."""
     case.engine_state = instance.dump()
     case.updated_at = now
+    _write_case_first(session)
     data = instance.final_data() if instance.completed else instance.current_data()
     case.data = _json_safe(data)
     _sync_tasks(session, case, version, instance, now, actor, completed_task_id)
@@ -68,6 +72,18 @@ def synchronise(
         case.closed_at = now
         case.phase = CLOSED_PHASE
         record(session, case, now, "case_completed", "Traject afgesloten", actor)
+
+
+def _write_case_first(session: Session) -> None:
+    """Write the case row (checking its lock_version) before anything else flushes it.
+
+    When another transaction changed the case since we read it, that is a Conflict; left to the
+    autoflushes below, it would escape as a bare StaleDataError.
+    """
+    try:
+        session.flush()
+    except StaleDataError:
+        raise Conflict("the case was changed by someone else at the same time; reload and try again") from None
 
 
 def _sync_tasks(
@@ -193,7 +209,7 @@ def _settings(session: Session) -> Settings:
 
 
 def element_info(version: ProcessVersion, process_id: str, element_id: str) -> dict[str, Any]:
-    return version.elements.get(process_id, {}).get(element_id, {})
+    return version_elements(version).get(process_id, {}).get(element_id, {})
 
 
 def _json_safe(value: Any) -> Any:

@@ -11,7 +11,7 @@ from ..domain.errors import Conflict, EngineFailure, Forbidden
 from ..store.models import Case, Task
 from .context import ServiceContext
 from .forms import validate_submission
-from .loading import get_case, get_task, load_instance
+from .loading import get_case, get_task, load_instance, version_forms
 from .projection import record, synchronise
 
 
@@ -81,6 +81,11 @@ def complete_task(ctx: ServiceContext, actor: Actor, task_id: int, data: Any) ->
     with ctx.uow() as uow:
         session = uow.session
         task = get_task(session, task_id)
+        # One writer per case at a time (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers):
+        # a second caller waits here, then sees the task as the first one left it. NO KEY UPDATE, so
+        # a claim inserting a case event (a key-share lock on the case) is not a deadlock.
+        session.get(Case, task.case_id, with_for_update={"key_share": True})
+        session.refresh(task)
         _require_open(task)
         _require_role(actor, task)
         if task.assignee not in (None, actor.username):
@@ -89,7 +94,7 @@ def complete_task(ctx: ServiceContext, actor: Actor, task_id: int, data: Any) ->
         if case.status != CaseStatus.ACTIVE:
             raise Conflict(f"case {case.id} is {case.status}; tasks cannot be completed now", {"status": case.status})
         version, instance = load_instance(session, case)
-        submitted = validate_submission(version.forms.get(task.form) if task.form else None, data)
+        submitted = validate_submission(version_forms(version).get(task.form) if task.form else None, data)
         error: EngineFailure | None = None
         try:
             instance.complete(task.engine_task_id, submitted, ctx.clock)
