@@ -16,6 +16,7 @@ from ..domain.municipalities import normalise_municipality
 from ..engine.instance import EngineInstance
 from ..store.models import Case, Client, ProcessVersion
 from .context import ServiceContext
+from .deadline_policy import deadline_policy
 from .loading import executable
 from .projection import record, synchronise
 
@@ -57,6 +58,8 @@ def start_case(
             "municipality": municipality_code,
             "melding_date": now.date().isoformat(),
             "melding_channel": channel,
+            # The municipality's policy deadlines, for timer expressions (termijnen["plan_evaluatie"]).
+            "termijnen": deadline_policy(ctx.settings, municipality_code),
             **(data or {}),
         }
         case = Case(
