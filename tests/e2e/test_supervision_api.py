@@ -238,3 +238,24 @@ def test_move_rules(server, supervised, clock):
     assert back.status_code == 200, back.text
     assert [t["element_id"] for t in back.json()["open_tasks"]] == ["aanvraag_beoordelen"]
     assert [t["element_id"] for t in back.json()["waiting_timers"]] == ["beslistermijn"]
+
+
+def test_read_side_over_http(server, supervised):
+    case_id = start_storing(server)
+    complete_open(server, case_id, {"mislukkingen": 4})
+    stuck = server.request("GET", "/api/supervision/stuck?idle_days=0", user=TL)
+    assert stuck.status_code == 200 and [c["id"] for c in stuck.json()["errored"]] == [case_id]
+    assert server.request("GET", "/api/supervision/stuck", user="klantmanager").status_code == 403
+    assert server.request("GET", "/api/supervision/workload", user=TL).json()["per_group"] == []
+    heat = server.request("GET", "/api/supervision/heatmap/storing_proces", user=TL).json()
+    assert heat["elements"]["storing_proces"]["invoer"]["completed"] == 1
+    assert server.request("GET", "/api/supervision/heatmap/onbekend", user=TL).status_code == 404
+    inflow = server.request("GET", "/api/reports/inflow?start=2026-01-01&end=2026-12-31", user=TL).json()
+    assert inflow["columns"] == ["month", "cases"] and inflow["rows"] == [["2026-03", 1]]
+    exported = server.request("GET", "/api/reports/inflow.csv?start=2026-01-01&end=2026-12-31", user=TL)
+    assert exported.headers["Content-Type"].startswith("text/csv")
+    assert exported.content.decode("utf-8-sig").splitlines() == ["month;cases", "2026-03;1"]
+    xlsx = server.request("GET", "/api/reports/inflow.xlsx", user=TL)
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    assert server.request("GET", "/api/reports/onbekend", user=TL).status_code == 404
+    assert server.request("GET", "/api/reports/inflow?start=2026-05-01&end=2026-01-01", user=TL).status_code == 422

@@ -12,9 +12,10 @@ def register_api(app: Flask) -> TrajectflowApi:
     from .notifications import blp as notifications_blp
     from .processes import blp as processes_blp
     from .supervision import blp as supervision_blp
+    from .supervision_reports import blp as supervision_reports_blp
     from .tasks import blp as tasks_blp
 
     api = TrajectflowApi(app)
-    for blueprint in (processes_blp, cases_blp, tasks_blp, supervision_blp, notifications_blp):
+    for blueprint in (processes_blp, cases_blp, tasks_blp, supervision_blp, supervision_reports_blp, notifications_blp):
         api.register_blueprint(blueprint)
     return api
