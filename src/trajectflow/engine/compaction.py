@@ -15,8 +15,8 @@ from uuid import UUID
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
-KEEP_ANCESTORS = 8
-COMPACT_AFTER_DEPTH = 24
+KEEP_ANCESTORS = 4
+COMPACT_AFTER_DEPTH = 12
 _FINISHED = TaskState.COMPLETED | TaskState.CANCELLED
 
 

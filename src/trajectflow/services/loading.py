@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy.orm import Session
 
 from ..domain.errors import NotFound
@@ -22,6 +24,23 @@ def get_task(session: Session, task_id: int) -> Task:
     if task is None:
         raise NotFound(f"task {task_id} not found", {"task_id": task_id})
     return task
+
+
+_VERSION_ELEMENTS: dict[int, dict[str, Any]] = {}
+_VERSION_FORMS: dict[int, dict[str, Any]] = {}
+
+
+def version_elements(version: ProcessVersion) -> dict[str, Any]:
+    """Element metadata of a version; versions never change, so it is read from the database once."""
+    if version.id not in _VERSION_ELEMENTS:
+        _VERSION_ELEMENTS[version.id] = version.elements
+    return _VERSION_ELEMENTS[version.id]
+
+
+def version_forms(version: ProcessVersion) -> dict[str, Any]:
+    if version.id not in _VERSION_FORMS:
+        _VERSION_FORMS[version.id] = version.forms
+    return _VERSION_FORMS[version.id]
 
 
 def executable(version: ProcessVersion) -> ExecutableSpec:

@@ -71,9 +71,10 @@ class ProcessVersion(Base):
     version: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(300))
     content_hash: Mapped[str] = mapped_column(String(64))
-    sources: Mapped[dict[str, str]] = mapped_column(JSON)
-    forms: Mapped[dict[str, Any]] = mapped_column(JSON)
-    elements: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # Large and immutable: loaded only when asked for (services cache them per version id).
+    sources: Mapped[dict[str, str]] = mapped_column(JSON, deferred=True)
+    forms: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)
+    elements: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)
     deployed_at: Mapped[datetime] = mapped_column(UtcDateTime())
     deployed_by: Mapped[str | None] = mapped_column(String(100))
 
