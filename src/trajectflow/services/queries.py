@@ -13,7 +13,7 @@ from ..domain.bsn import mask_bsn
 from ..domain.cases import TaskStatus
 from ..store.models import Case, CaseEvent, Client, ProcessVersion, Task, Timer
 from .context import ServiceContext
-from .loading import get_case, get_task
+from .loading import get_case, get_task, version_forms
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,7 @@ def task_detail(ctx: ServiceContext, task_id: int) -> dict[str, Any]:
         task = get_task(uow.session, task_id)
         version = _version_of_case(uow.session, task.case_id)
         result = task_dict(task, ctx.clock.now())
-        result["form_schema"] = version.forms.get(task.form) if task.form else None
+        result["form_schema"] = version_forms(version).get(task.form) if task.form else None
         result["submitted_data"] = task.submitted_data
         case = get_case(uow.session, task.case_id)
         result["case"] = {"id": case.id, "phase": case.phase, "route": case.route, "status": case.status}
