@@ -36,6 +36,8 @@ errorlog = "-"
 loglevel = _settings.log_level.lower()
 logconfig_dict = logging_config(_settings.log_level, _settings.log_format)
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# Unused, and a fixed path in $HOME would collide between servers on one machine.
+control_socket_disable = True
 
 
 def on_starting(server: Any) -> None:
@@ -68,6 +70,7 @@ SETTINGS = {
     "loglevel": loglevel,
     "logconfig_dict": logconfig_dict,
     "forwarded_allow_ips": forwarded_allow_ips,
+    "control_socket_disable": control_socket_disable,
     "on_starting": on_starting,
     "child_exit": child_exit,
     "on_exit": on_exit,

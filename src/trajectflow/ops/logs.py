@@ -26,6 +26,8 @@ _NINE_DIGITS = re.compile(r"(?<!\d)\d{9}(?!\d)")
 # Attributes every LogRecord has; anything else was passed with `extra=` and goes into the JSON.
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime", "taskName"}
 
+_PLAIN = (str, int, float, bool, type(None))
+
 request_log = logging.getLogger("trajectflow.request")
 
 
@@ -51,8 +53,10 @@ class JsonFormatter(logging.Formatter):
         if request_id:
             entry["request_id"] = request_id
         for key, value in vars(record).items():
-            if key not in _STANDARD and key != "request_id":
-                entry[key] = value
+            # Only plain values: libraries attach whole payloads (SpiffWorkflow logs a task's data,
+            # names and BSNs included, as `extra`), which must never reach the log.
+            if key not in _STANDARD and key != "request_id" and isinstance(value, _PLAIN):
+                entry[key] = redact(value) if isinstance(value, str) else value
         if record.exc_info:
             entry["exception"] = redact(self.formatException(record.exc_info))
         return json.dumps(entry, default=str, ensure_ascii=False)
@@ -78,6 +82,7 @@ def logging_config(level: str, log_format: str = "json") -> dict[str, Any]:
             "gunicorn.access": {"level": level.upper(), "handlers": ["console"], "propagate": False},
             "apscheduler": {"level": "WARNING"},
             "alembic": {"level": "WARNING"},
+            "spiff": {"level": "WARNING"},  # a line per task state change, with the task's data
         },
     }
 

@@ -13,7 +13,6 @@ from pathlib import Path
 
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.pool import NullPool
 
 from ..settings import Settings
 from ..store.db import make_engine, normalise_url
@@ -63,5 +62,5 @@ def _postgres_engine(url: str) -> Engine:
     if isinstance(options, tuple):
         options = " ".join(options)
     return make_engine(
-        url, poolclass=NullPool, connect_args={"options": f"{options} -c lock_timeout={LOCK_TIMEOUT}".strip()}
+        url, pool_size=2, max_overflow=0, connect_args={"options": f"{options} -c lock_timeout={LOCK_TIMEOUT}".strip()}
     )
