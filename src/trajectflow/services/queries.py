@@ -162,7 +162,9 @@ def list_cases(ctx: ServiceContext, filters: CaseFilter) -> Page:
         if term.isascii() and term.isdigit() and len(term) <= 9:
             query = query.where(or_(Client.bsn == term.zfill(9), Client.id == int(term)))
         else:
-            query = query.where(func.lower(Client.name).like(f"%{term.lower()}%"))
+            # Escaped: a '%' or '_' typed in the search box is a character to find, not a wildcard.
+            escaped = term.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            query = query.where(func.lower(Client.name).like(f"%{escaped}%", escape="\\"))
     with ctx.uow(write=False) as uow:
         total = uow.session.scalar(select(func.count()).select_from(query.with_only_columns(Case.id).subquery())) or 0
         rows = uow.session.execute(
