@@ -24,7 +24,7 @@ def to_csv(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 
 def _csv_safe(value: Any) -> Any:
     # A text cell starting with = + - @ would run as a formula when the file is opened in a spreadsheet.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+    if isinstance(value, str) and len(value) > 1 and value[0] in ("=", "+", "-", "@"):
         return "'" + value
     return value
 

@@ -14,7 +14,8 @@ from sqlalchemy import and_, case, func, select
 from ..domain.bsn import mask_bsn
 from ..domain.cases import Actor, CaseStatus, TaskStatus
 from ..domain.errors import NotFound
-from ..store.models import Case, Client, ProcessVersion, Task, Timer
+from ..domain.roles import CASEWORK_ROLES
+from ..store.models import Case, Client, ProcessVersion, Task, Timer, User
 from .context import ServiceContext
 from .queries import task_dict
 from .supervision import require_supervisor
@@ -203,3 +204,29 @@ def heatmap(ctx: ServiceContext, actor: Actor, process_id: str, version: int | N
 def _source_of(sources: dict[str, str], process_id: str) -> str | None:
     pattern = re.compile(r"<(?:\w+:)?process\b[^>]*\bid=\"" + re.escape(process_id) + '"')
     return next((xml for name, xml in sorted(sources.items()) if name.endswith(".bpmn") and pattern.search(xml)), None)
+
+
+def assignable_users(ctx: ServiceContext, actor: Actor) -> list[dict[str, Any]]:
+    """Active users with the caseworker roles they hold, for reassignment pickers."""
+    require_supervisor(actor)
+    with ctx.uow(write=False) as uow:
+        users = uow.session.scalars(select(User).where(User.active.is_(True)).order_by(User.username))
+        return [
+            {"username": u.username, "display_name": u.display_name, "roles": sorted(u.roles)}
+            for u in users
+            if set(u.roles) & CASEWORK_ROLES
+        ]
+
+
+def open_tasks_for(ctx: ServiceContext, actor: Actor, assignee: str | None, role: str | None) -> list[dict[str, Any]]:
+    """Open tasks of one caseworker or one group, oldest due first, for redistribution."""
+    require_supervisor(actor)
+    now = ctx.clock.now()
+    query = select(Task).where(Task.status == TaskStatus.OPEN)
+    if assignee:
+        query = query.where(Task.assignee == assignee)
+    if role:
+        query = query.where(Task.role == role)
+    with ctx.uow(write=False) as uow:
+        rows = uow.session.scalars(query.order_by(Task.due_at.is_(None), Task.due_at, Task.id).limit(500))
+        return [task_dict(t, now) for t in rows]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask
 
+from ..domain.roles import SUPERVISOR_ROLES
 from .auth import bp as auth_bp
 from .csrf import install_csrf
 from .errors import install_app_error_pages
@@ -21,10 +22,11 @@ from .templating import install_template_helpers
 def _blueprints() -> list[Blueprint]:
     from .cases import bp as cases_bp
     from .melding import bp as melding_bp
+    from .supervisor import bp as supervisor_bp
     from .tasks import bp as tasks_bp
     from .worklist import bp as worklist_bp
 
-    return [auth_bp, i18n_bp, worklist_bp, tasks_bp, cases_bp, melding_bp]
+    return [auth_bp, i18n_bp, worklist_bp, tasks_bp, cases_bp, melding_bp, supervisor_bp]
 
 
 def register_web(app: Flask) -> None:
@@ -36,3 +38,5 @@ def register_web(app: Flask) -> None:
         app.register_blueprint(blueprint)
     add_nav_item(app, "worklist.index", "worklist")
     add_nav_item(app, "melding.new", "melding")
+    add_nav_item(app, "supervisor.stuck", "supervisor", SUPERVISOR_ROLES)
+    add_nav_item(app, "supervisor.reports_page", "reports", SUPERVISOR_ROLES)

@@ -1,0 +1,65 @@
+"""The reports page (charts with their numbers beside them) and CSV/XLSX downloads of each table."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import Response, render_template, request
+
+from ...domain.errors import ValidationFailed
+from ...domain.municipalities import MUNICIPALITIES
+from ...services.report_export import to_csv, to_xlsx
+from ...services.reports import ReportPeriod, all_reports, report
+from ..auth import current_web_actor, web_context
+from . import bp
+from .common import supervisor_required
+from .labels import TITLES, headers, labelled_rows
+
+
+def _period() -> ReportPeriod:
+    today = web_context().clock.now().date()
+    try:
+        end = date.fromisoformat(request.args["end"]) if request.args.get("end") else today
+        start = date.fromisoformat(request.args["start"]) if request.args.get("start") else end - timedelta(days=365)
+    except ValueError:
+        raise ValidationFailed("invalid date", {"period": ["use dates like 2026-01-31"]}) from None
+    return ReportPeriod(start, end, request.args.get("municipality") or None)
+
+
+@bp.get("/rapportages")
+@supervisor_required
+def reports_page() -> str:
+    period = _period()
+    tables = all_reports(web_context(), current_web_actor(), period)
+    return render_template(
+        "supervisor/reports.html",
+        tables=[
+            {
+                "key": t.key,
+                "title": str(TITLES[t.key]),
+                "headers": headers(t.columns),
+                "rows": labelled_rows(t.rows),
+                "chart": t.chart,
+            }
+            for t in tables
+        ],
+        period=period,
+        municipalities=MUNICIPALITIES,
+        query=request.query_string.decode(),
+    )
+
+
+@bp.get("/rapportages/<key>.<any(csv, xlsx):file_format>")
+@supervisor_required
+def report_download(key: str, file_format: str) -> Response:
+    table = report(web_context(), current_web_actor(), key, _period())
+    names, rows = headers(table.columns), labelled_rows(table.rows)
+    if file_format == "csv":
+        response = Response(to_csv(names, rows), mimetype="text/csv; charset=utf-8")
+    else:
+        response = Response(
+            to_xlsx(key, names, rows),
+            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response.headers["Content-Disposition"] = f'attachment; filename="{key}.{file_format}"'
+    return response
