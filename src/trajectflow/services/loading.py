@@ -26,21 +26,25 @@ def get_task(session: Session, task_id: int) -> Task:
     return task
 
 
-_VERSION_ELEMENTS: dict[int, dict[str, Any]] = {}
-_VERSION_FORMS: dict[int, dict[str, Any]] = {}
+# Keyed by id and content hash: an id alone can name another version after a database is
+# restored from an older dump (or emptied, as the tests do) while the process keeps running.
+_VERSION_ELEMENTS: dict[tuple[int, str], dict[str, Any]] = {}
+_VERSION_FORMS: dict[tuple[int, str], dict[str, Any]] = {}
 
 
 def version_elements(version: ProcessVersion) -> dict[str, Any]:
     """Element metadata of a version; versions never change, so it is read from the database once."""
-    if version.id not in _VERSION_ELEMENTS:
-        _VERSION_ELEMENTS[version.id] = version.elements
-    return _VERSION_ELEMENTS[version.id]
+    key = (version.id, version.content_hash)
+    if key not in _VERSION_ELEMENTS:
+        _VERSION_ELEMENTS[key] = version.elements
+    return _VERSION_ELEMENTS[key]
 
 
 def version_forms(version: ProcessVersion) -> dict[str, Any]:
-    if version.id not in _VERSION_FORMS:
-        _VERSION_FORMS[version.id] = version.forms
-    return _VERSION_FORMS[version.id]
+    key = (version.id, version.content_hash)
+    if key not in _VERSION_FORMS:
+        _VERSION_FORMS[key] = version.forms
+    return _VERSION_FORMS[key]
 
 
 def executable(version: ProcessVersion) -> ExecutableSpec:
