@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .report import RESULTS_DIR, write_results
 from .suite import FULL, QUICK, progress, run
+from .timers import timer_figures
 
 
 def main() -> int:
@@ -18,6 +19,8 @@ def main() -> int:
     args = parser.parse_args()
     started = time.monotonic()
     figures = run(QUICK if args.quick else FULL)
+    progress("timers: fire latency and drain rate with scheduler processes on PostgreSQL")
+    figures += timer_figures(args.quick)
     for figure in figures:
         print(figure.line(), flush=True)
     path = write_results(figures, Path(args.output))
