@@ -25,7 +25,10 @@ def deployed(ctx):  # type: ignore[no-untyped-def]
 def _start(server, process_id: str) -> int:  # type: ignore[no-untyped-def]
     client = {"bsn": "123456782", "name": "Test Cliënt", "birth_date": "1980-05-17"}
     response = server.request(
-        "POST", "/api/cases", user="klantmanager", json={"process_id": process_id, "municipality": "roermond", "client": client}
+        "POST",
+        "/api/cases",
+        user="klantmanager",
+        json={"process_id": process_id, "municipality": "roermond", "client": client},
     )
     assert response.status_code == 201, response.text
     return response.json()["id"]

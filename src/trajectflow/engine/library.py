@@ -80,7 +80,7 @@ def read_library(sources: Mapping[str, str | bytes], forms: dict[str, Any] | Non
             text = content.decode("utf-8") if isinstance(content, bytes) else content
         except UnicodeDecodeError as err:
             # Sources are stored and re-parsed as text: anything but UTF-8 would be stored garbled.
-            line = content[: err.start].count(b"\n") + 1
+            line = err.object[: err.start].count(b"\n") + 1
             library.problems.append(ProcessProblem(filename, line, None, "not UTF-8 encoded; save the file as UTF-8"))
             continue
         try:
