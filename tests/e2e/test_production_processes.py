@@ -216,6 +216,7 @@ def test_sigterm_lets_the_scheduler_finish_its_timer_batch(start, engine):
     http.wait_until("/healthz")
     case_id = start_case(http, "ops_termijn", bsn="100000034")
     complete(http, case_id, "aanmelden", {})  # the timer is due one second later
+    wait_until_due(engine, case_id)  # so the scheduler's first batch includes this case
 
     with engine.connect() as blocker:
         blocker.execute(text("LOCK TABLE case_events IN SHARE MODE"))
@@ -234,3 +235,14 @@ def test_sigterm_lets_the_scheduler_finish_its_timer_batch(start, engine):
         ).scalar()
     assert timers == 0 and fired == 1
     assert open_task(http, case_id)["element_id"] == "afronden"
+
+
+def wait_until_due(engine: Engine, case_id: int, timeout: float = 30) -> None:
+    query = text("SELECT count(*) FROM timers WHERE case_id = :c AND due_at < now()")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with engine.connect() as conn:
+            if conn.execute(query, {"c": case_id}).scalar():
+                return
+        time.sleep(0.1)
+    raise AssertionError(f"the timer of case {case_id} never came due")

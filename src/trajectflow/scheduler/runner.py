@@ -35,9 +35,18 @@ class TimerWaker:
         self._busy = threading.Lock()
         self._last_beat: datetime | None = None
 
+    def stop(self) -> None:
+        """Wait for a running drain to commit, and start no new one.
+
+        Called before the scheduler shuts down: APScheduler's shutdown holds its job-store lock
+        while it waits for running jobs, so a drain that schedules its next wake then would
+        deadlock with it.
+        """
+        self._busy.acquire()
+
     def run(self) -> None:
         if not self._busy.acquire(blocking=False):
-            return  # the running drain picks up whatever this wake was for
+            return  # the running drain picks up whatever this wake was for, or we are stopping
         try:
             self._beat()
             fired = fire_due_timers(self.ctx)
@@ -78,7 +87,9 @@ def _guarded(what: str, job: Any, ctx: ServiceContext) -> Any:
     return run
 
 
-def build_scheduler(ctx: ServiceContext, poll_seconds: float = 1.0, alert_seconds: float = 5.0) -> BlockingScheduler:
+def build_scheduler(
+    ctx: ServiceContext, poll_seconds: float = 1.0, alert_seconds: float = 5.0
+) -> tuple[BlockingScheduler, TimerWaker]:
     scheduler = BlockingScheduler(timezone=UTC)
     waker = TimerWaker(ctx, scheduler, poll_seconds, scheduler_name())
     now = datetime.now(UTC)
@@ -90,13 +101,14 @@ def build_scheduler(ctx: ServiceContext, poll_seconds: float = 1.0, alert_second
     scheduler.add_job(
         _guarded("emails handled", deliver_emails, ctx), "interval", seconds=alert_seconds, id="emails", **common
     )
-    return scheduler
+    return scheduler, waker
 
 
 def run_scheduler(ctx: ServiceContext, interval_seconds: float = 1.0) -> None:
-    scheduler = build_scheduler(ctx, interval_seconds)
+    scheduler, waker = build_scheduler(ctx, interval_seconds)
 
     def _stop(_signum: int, _frame: Any) -> None:
+        waker.stop()
         scheduler.shutdown(wait=True)
 
     signal.signal(signal.SIGTERM, _stop)
