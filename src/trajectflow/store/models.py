@@ -286,3 +286,15 @@ class TaskDraft(Base):
     username: Mapped[str] = mapped_column(String(100))
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     saved_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+# The employer registry and programmes live in their own module on the same metadata.
+from .registry_models import (  # noqa: E402,F401
+    Employer,
+    EmployerPlan,
+    Placement,
+    Programme,
+    ProgrammeEnrolment,
+    RegistryEvent,
+    Workplace,
+)
