@@ -11,6 +11,8 @@ from typing import Any
 
 from tests.e2e import answers as a
 
+from trajectflow.domain.deadlines import policy_for
+
 PROCESS_ID = "participatie_traject"
 MUNICIPALITY = "roermond"
 CLIENT_BSN = "111222333"
@@ -56,4 +58,5 @@ def raw_start_data() -> dict[str, Any]:
         "municipality": MUNICIPALITY,
         "melding_date": "2026-03-02",
         "melding_channel": "loket",
+        "termijnen": policy_for(None),
     }
