@@ -106,8 +106,11 @@ def validate(paths: tuple[Path, ...], forms_dir: Path | None, as_json: bool) -> 
 
 
 @main.command()
-def demo() -> None:
-    """Load demo users, clients and cases (idempotent)."""
+@click.option(
+    "--scale", type=click.IntRange(min=1), default=None, help="also generate N cases in bulk (~20 tasks each)"
+)
+def demo(scale: int | None) -> None:
+    """Load demo users, clients and cases (idempotent); with --scale N, N generated cases on top."""
     from .services.demo import load_demo
 
     try:
@@ -116,6 +119,10 @@ def demo() -> None:
         _fail(f"demo data could not be loaded: {err.message}")
         return
     click.echo(summary)
+    if scale:
+        from .services.scale_demo import load_scale_demo
+
+        click.echo(load_scale_demo(_context(), scale, progress=lambda s: click.echo(f"# {s}", err=True)))
 
 
 @main.command()
