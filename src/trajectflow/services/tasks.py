@@ -10,6 +10,7 @@ from ..domain.cases import Actor, CaseStatus, TaskStatus
 from ..domain.errors import Conflict, EngineFailure, Forbidden
 from ..store.models import Case, Task
 from .context import ServiceContext
+from .employer_links import check_employer_links, record_employer_links
 from .forms import validate_submission
 from .loading import get_case, get_task, load_instance, version_forms
 from .projection import record, synchronise
@@ -95,6 +96,7 @@ def complete_task(ctx: ServiceContext, actor: Actor, task_id: int, data: Any) ->
             raise Conflict(f"case {case.id} is {case.status}; tasks cannot be completed now", {"status": case.status})
         version, instance = load_instance(session, case)
         submitted = validate_submission(version_forms(version).get(task.form) if task.form else None, data)
+        check_employer_links(session, submitted)
         error: EngineFailure | None = None
         try:
             instance.complete(task.engine_task_id, submitted, ctx.clock)
@@ -107,6 +109,7 @@ def complete_task(ctx: ServiceContext, actor: Actor, task_id: int, data: Any) ->
         task.submitted_data = submitted
         record(session, case, now, "task_completed", f"Taak '{task.name}' afgerond", actor.username, task)
         synchronise(session, case, version, instance, now, actor.username, completed_task_id=task.id)
+        record_employer_links(session, case, task, submitted, now, actor.username)
         if error is not None:
             mark_errored(session, case, error, now, actor.username)
         uow.commit()

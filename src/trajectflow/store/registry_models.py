@@ -9,10 +9,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .models import Base, BigId, UtcDateTime
+from .models import Base, UtcDateTime
+
+BigId = BigInteger().with_variant(Integer(), "sqlite")  # as in models.py
 
 
 class Employer(Base):
