@@ -138,7 +138,7 @@ def test_teamleider_handles_stuck_cases_and_downloads_reports(server, deployed, 
     # reports: charts drawn, numbers in the tables and in the downloads
     page.get_by_role("link", name="Rapportages").first.click()
     expect(page.get_by_role("heading", name="Rapportages", level=1)).to_be_visible()
-    expect(page.locator("canvas[data-rendered=true]")).to_have_count(5)  # every table with rows; outflow has none
+    expect(page.locator("canvas[data-rendered=true]")).to_have_count(9)  # every table with rows; outflow has none
     expect(page.locator("#chart-outflow")).to_be_hidden()
     inflow = page.locator("#table-inflow tbody tr")
     expect(inflow).to_have_text(["2026-03 3"], use_inner_text=True)

@@ -13,6 +13,11 @@ TITLES = {
     "caseload": _l("Caseload per phase and route (now)"),
     "ladder": _l("Participation ladder: first against latest rung"),
     "throughput": _l("Throughput time per phase (days)"),
+    "reintegration": _l("Re-integration trajectories ending in outflow"),
+    "overdue": _l("Open and overdue tasks per role (now)"),
+    "instruments": _l("Instruments deployed"),
+    "municipalities": _l("Per municipality"),
+    "billing": _l("Purchased services: trajectories per month"),
 }
 
 COLUMNS = {
@@ -27,6 +32,22 @@ COLUMNS = {
     "phases_ended": _l("Phases ended"),
     "mean_days": _l("Mean days"),
     "median_days": _l("Median days"),
+    "ended": _l("Ended"),
+    "ended_in_outflow": _l("Ended in outflow"),
+    "percentage": _l("Percentage"),
+    "role": _l("Role"),
+    "open_tasks": _l("Open tasks"),
+    "overdue_tasks": _l("Overdue tasks"),
+    "instrument": _l("Instrument"),
+    "count": _l("Number"),
+    "municipality": _l("Municipality"),
+    "inflow": _l("Inflow"),
+    "open_cases": _l("Open cases"),
+    "outflow": _l("Outflow"),
+    "outflow_to_work": _l("Outflow to work"),
+    "organisation": _l("Organisation"),
+    "started": _l("Started"),
+    "active": _l("Active"),
 }
 
 VALUES = {
@@ -38,6 +59,12 @@ VALUES = {
     "same": _l("Same"),
     "down": _l("Down"),
     "mean_steps": _l("Mean steps"),
+    "total": _l("Total"),
+    "loonkostensubsidie": _l("Wage-cost subsidy"),
+    "jobcoach": _l("Job coach"),
+    "beschut_werk": _l("Sheltered work places"),
+    "werkervaringsplaats": _l("Work-experience placements"),
+    "proefplaatsing": _l("Trial placements"),
 }
 
 
