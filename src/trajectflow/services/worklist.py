@@ -85,12 +85,22 @@ def _mine_or_groups(actor: Actor) -> Any:
 
 
 def _query(actor: Actor, filters: WorklistFilter, now: datetime) -> Select[Task, Case, Client]:
-    query = (
-        select(Task, Case, Client)
-        .join(Case, Case.id == Task.case_id)
-        .join(Client, Client.id == Case.client_id)
-        .where(Task.status == TaskStatus.OPEN)
-    )
+    query = select(Task, Case, Client).join(Case, Case.id == Task.case_id).join(Client, Client.id == Case.client_id)
+    return _filtered(query, actor, filters, now)
+
+
+def _count_query(actor: Actor, filters: WorklistFilter, now: datetime) -> Select[Any]:
+    """Counting needs the joins only for filters on the case or client: every task has a case and
+    every case a client (foreign keys), and the group queue's count stays on one partial index."""
+    if filters.municipality or filters.client:
+        query = _query(actor, filters, now).with_only_columns(Task.id)
+    else:
+        query = _filtered(select(Task.id), actor, filters, now)
+    return select(func.count()).select_from(query.subquery())
+
+
+def _filtered(query: Any, actor: Actor, filters: WorklistFilter, now: datetime) -> Any:
+    query = query.where(Task.status == TaskStatus.OPEN)
     if filters.view == "mine":
         query = query.where(Task.assignee == actor.username)
     elif filters.view == "groups":
@@ -129,8 +139,9 @@ def _client_condition(term: str) -> Any:
 
 def _order(sort: str) -> tuple[Any, ...]:
     return {
-        "due": (Task.due_at.is_(None), Task.due_at, Task.id),
-        "-due": (Task.due_at.is_(None), Task.due_at.desc(), Task.id.desc()),
+        # NULLS LAST rather than `due_at IS NULL` first: the same order, and it can follow an index.
+        "due": (Task.due_at.asc().nulls_last(), Task.id),
+        "-due": (Task.due_at.desc().nulls_last(), Task.id.desc()),
         "created": (Task.created_at, Task.id),
         "-created": (Task.created_at.desc(), Task.id.desc()),
         "client": (Client.name, Task.id),
@@ -159,7 +170,7 @@ def worklist(ctx: ServiceContext, actor: Actor, filters: WorklistFilter) -> Page
     now = ctx.clock.now()
     query = _query(actor, filters, now)
     with ctx.uow(write=False) as uow:
-        total = uow.session.scalar(select(func.count()).select_from(query.with_only_columns(Task.id).subquery())) or 0
+        total = uow.session.scalar(_count_query(actor, filters, now)) or 0
         offset = (filters.page - 1) * filters.page_size
         rows = uow.session.execute(query.order_by(*_order(filters.sort)).offset(offset).limit(filters.page_size)).all()
         week_end = _week_end(now)
@@ -168,9 +179,8 @@ def worklist(ctx: ServiceContext, actor: Actor, filters: WorklistFilter) -> Page
 
 
 def count(ctx: ServiceContext, actor: Actor, filters: WorklistFilter) -> int:
-    query = _query(actor, filters, ctx.clock.now()).with_only_columns(Task.id)
     with ctx.uow(write=False) as uow:
-        return uow.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        return uow.session.scalar(_count_query(actor, filters, ctx.clock.now())) or 0
 
 
 def view_counts(ctx: ServiceContext, actor: Actor, filters: WorklistFilter) -> dict[str, int]:

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -108,6 +109,8 @@ class Case(Base):
     __table_args__ = (
         Index("ix_cases_status_phase", "status", "phase"),
         Index("ix_cases_municipality_status", "municipality", "status"),
+        # Stuck cases: idle active cases, errored and suspended ones, oldest first (docs/architecture.md).
+        Index("ix_cases_status_updated_at", "status", "updated_at"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -131,6 +134,10 @@ class Case(Base):
     __mapper_args__ = {"version_id_col": lock_version}
 
 
+_OPEN = text("status = 'open'")
+_OPEN_UNASSIGNED = text("status = 'open' AND assignee IS NULL")
+
+
 class Task(Base):
     """Queryable projection of a user task; the engine state stays the source of truth."""
 
@@ -141,6 +148,17 @@ class Task(Base):
         Index("ix_tasks_assignee_status_due", "assignee", "status", "due_at"),
         Index("ix_tasks_case_status", "case_id", "status"),
         Index("ix_tasks_status_next_alert", "status", "next_alert_at"),
+        # Partial: open tasks are a few percent of the rows. Overdue tasks (stuck cases) by due date,
+        # and the group queue (unassigned, per role) in due order without sorting (docs/architecture.md).
+        Index("ix_tasks_open_due", "due_at", postgresql_where=_OPEN, sqlite_where=_OPEN),
+        Index(
+            "ix_tasks_unassigned_role_due",
+            "role",
+            "due_at",
+            "id",
+            postgresql_where=_OPEN_UNASSIGNED,
+            sqlite_where=_OPEN_UNASSIGNED,
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
