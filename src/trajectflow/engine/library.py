@@ -13,8 +13,11 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
 from ..domain.errors import InvalidProcess, ProcessProblem
+from .dmn_check import unique_hit_problems
+from .flow_checks import flow_problems
 from .metadata import ProcessInfo, participant_names, read_process_info
 from .parser import TrajectflowParser
+from .schema_check import schema_problems
 from .validation import validate_process
 from .xml import BPMN_NS, is_bpmn, is_dmn, parse_xml
 
@@ -95,12 +98,15 @@ def read_library(sources: Mapping[str, str | bytes], forms: dict[str, Any] | Non
             continue
         library.sources[filename] = text
         library.roots[filename] = root
+        library.problems.extend(schema_problems(root, filename))
         if is_dmn(root):
             _index_decisions(library, filename, root)
+            library.problems.extend(unique_hit_problems(root, filename))
         else:
             _index_processes(library, filename, root)
     for info in library.processes.values():
         library.problems.extend(validate_process(info, library.processes, library.decisions, forms))
+        library.problems.extend(flow_problems(info.node, info.filename))
     if not library.errors:
         _check_with_engine(library)
     return library

@@ -7,6 +7,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -38,6 +39,18 @@ def read_directory(directory: Path) -> dict[str, bytes]:
 
 def check_sources(sources: Mapping[str, bytes | str], forms_dir: Path) -> ProcessLibrary:
     return read_library(sources, load_forms(forms_dir))
+
+
+def validation_report(sources: Mapping[str, bytes | str], forms_dir: Path) -> dict[str, Any]:
+    """What `trajectflow validate` prints, as data: every problem, and whether any is an error."""
+    library = check_sources(sources, forms_dir)
+    errors = len(library.errors)
+    return {
+        "valid": errors == 0,
+        "errors": errors,
+        "warnings": len(library.problems) - errors,
+        "problems": [problem.as_dict() for problem in library.problems],
+    }
 
 
 def deploy_sources(
