@@ -9,13 +9,18 @@ from .errors import TrajectflowApi
 
 def register_api(app: Flask) -> TrajectflowApi:
     from .cases import blp as cases_blp
+    from .employers import blp as employers_blp
+    from .kpis import blp as kpis_blp
     from .notifications import blp as notifications_blp
     from .processes import blp as processes_blp
+    from .programmes import blp as programmes_blp
     from .supervision import blp as supervision_blp
     from .supervision_reports import blp as supervision_reports_blp
     from .tasks import blp as tasks_blp
 
     api = TrajectflowApi(app)
     for blueprint in (processes_blp, cases_blp, tasks_blp, supervision_blp, supervision_reports_blp, notifications_blp):
+        api.register_blueprint(blueprint)
+    for blueprint in (employers_blp, programmes_blp, kpis_blp):
         api.register_blueprint(blueprint)
     return api
