@@ -6,44 +6,11 @@ tested on both backends. Screenshots of the main pages go to tests/screenshots/ 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import expect
 
 from tests.e2e.driver import CaseDriver
-
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(locale="nl-NL", viewport={"width": 1366, "height": 900})
-    context.set_default_timeout(15_000)
-    yield context.new_page()
-    context.close()
-
-
-def _shot(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+from tests.e2e.web.conftest import shot
 
 
 @pytest.mark.parametrize("database", ["sqlite"], indirect=True)
@@ -56,7 +23,7 @@ def test_klantmanager_claims_fixes_an_error_completes_and_sees_the_dossier(serve
     expect(page.get_by_role("heading", name="Inloggen")).to_be_visible()
     page.get_by_label("Gebruikersnaam").fill("klantmanager")
     page.get_by_label("Wachtwoord").fill("demo")
-    _shot(page, "01-login")
+    shot(page, "01-login")
     page.get_by_role("button", name="Inloggen").click()
     expect(page.get_by_role("heading", name="Mijn werk")).to_be_visible()
 
@@ -66,7 +33,7 @@ def test_klantmanager_claims_fixes_an_error_completes_and_sees_the_dossier(serve
     page.get_by_role("button", name="Filteren").click()
     expect(page.get_by_role("cell", name="Piet Bos")).to_have_count(0)
     expect(page.get_by_text("1 taak")).to_be_visible()
-    _shot(page, "02-worklist")
+    shot(page, "02-worklist")
 
     page.get_by_role("link", name="Aanvraag beoordelen en besluiten").click()
     page.get_by_role("button", name="Oppakken").click()
@@ -82,7 +49,7 @@ def test_klantmanager_claims_fixes_an_error_completes_and_sees_the_dossier(serve
     assert "error-field-besluit_datum" in (date_field.get_attribute("aria-describedby") or "")
     expect(page.get_by_role("alert")).to_be_focused()
     expect(page.get_by_label("Toegekend")).to_be_checked()
-    _shot(page, "03-task-with-error")
+    shot(page, "03-task-with-error")
 
     date_field.fill("20-03-2026")
     page.get_by_role("button", name="Taak afronden").click()
@@ -97,8 +64,8 @@ def test_klantmanager_claims_fixes_an_error_completes_and_sees_the_dossier(serve
     expect(diagram).to_have_attribute("data-rendered", "true")
     expect(diagram.locator('[data-element-id="aanvraag_beoordelen"].completed')).to_have_count(1)
     expect(diagram.locator('[data-element-id="brede_intake"].active')).to_have_count(1)
-    _shot(page, "04-dossier")
+    shot(page, "04-dossier")
 
     page.get_by_role("link", name="Nieuwe melding").click()
-    _shot(page, "05-new-registration")
+    shot(page, "05-new-registration")
     assert case.case()["phase"] != "melding" or case.history()

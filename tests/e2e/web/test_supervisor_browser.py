@@ -7,49 +7,18 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import openpyxl
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import expect
 
 from tests.conftest import FIXTURES
 from tests.e2e.driver import CaseDriver
+from tests.e2e.web.conftest import shot
 from trajectflow.services.deploy import deploy_directory
 from trajectflow.services.users import ensure_user
-
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(locale="nl-NL", viewport={"width": 1366, "height": 900}, accept_downloads=True)
-    context.set_default_timeout(15_000)
-    yield context.new_page()
-    context.close()
-
-
-def _shot(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
 def _storing_case(server, bsn: str, name: str) -> int:  # type: ignore[no-untyped-def]
@@ -94,7 +63,7 @@ def test_teamleider_handles_stuck_cases_and_downloads_reports(server, deployed, 
     expect(overdue_rows.filter(has_text="Olga Laat")).to_have_count(1)
     errored_rows = page.locator("section[aria-labelledby=errored-title] tbody tr")
     expect(errored_rows.filter(has_text="Ali Storing")).to_contain_text("verwerken")
-    _shot(page, "supervisor-01-stuck")
+    shot(page, "supervisor-01-stuck")
 
     # reassign the overdue task to another klantmanager, with the bulk form
     (task,) = _case(server, overdue)["open_tasks"]
@@ -115,7 +84,7 @@ def test_teamleider_handles_stuck_cases_and_downloads_reports(server, deployed, 
     page.goto(f"{server.base_url}/teamleider/zaken/{paused.case_id}")
     page.get_by_role("button", name=f"Zaak {paused.case_id} opschorten").click()
     expect(page.locator("#case-status")).to_have_text("suspended")
-    _shot(page, "supervisor-02-case")
+    shot(page, "supervisor-02-case")
     page.get_by_role("button", name=f"Zaak {paused.case_id} hervatten").click()
     expect(page.locator("#case-status")).to_have_text("active")
     kinds = [(e["kind"], e["actor"]) for e in paused.history()]
@@ -133,7 +102,7 @@ def test_teamleider_handles_stuck_cases_and_downloads_reports(server, deployed, 
     expect(page.locator("#heatmap[data-rendered=true]")).to_have_count(1)
     expect(page.locator(".heat-count").first).to_be_visible()
     expect(page.locator("tr[data-element=aanvraag_beoordelen] td").first).to_have_text("1")
-    _shot(page, "supervisor-03-heatmap")
+    shot(page, "supervisor-03-heatmap")
 
     # reports: charts drawn, numbers in the tables and in the downloads
     page.get_by_role("link", name="Rapportages").first.click()
@@ -144,7 +113,7 @@ def test_teamleider_handles_stuck_cases_and_downloads_reports(server, deployed, 
     expect(inflow).to_have_text(["2026-03 3"], use_inner_text=True)
     caseload = [row.inner_text().split("\t") for row in page.locator("#table-caseload tbody tr").all()]
     assert caseload and sum(int(row[-1]) for row in caseload) == 3
-    _shot(page, "supervisor-04-reports")
+    shot(page, "supervisor-04-reports")
 
     with page.expect_download() as csv_download:
         page.get_by_role("link", name="CSV downloaden — Caseload per fase en route (nu)").click()
