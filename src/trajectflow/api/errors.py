@@ -7,6 +7,8 @@ from typing import Any
 
 from flask import Flask, Response, jsonify
 from flask_smorest import Api
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from ..domain.errors import (
@@ -42,6 +44,11 @@ _HTTP_CODES = {
 }
 
 log = logging.getLogger(__name__)
+# The database cannot be reached (refused, dropped, pool exhausted): nothing the caller did wrong,
+# and it passes by itself. SQLAlchemy invalidates the dead pooled connections on the way.
+DATABASE_DOWN = (OperationalError, InterfaceError, PoolTimeout)
+DATABASE_DOWN_MESSAGE = "the database cannot be reached at the moment; try again shortly"
+RETRY_AFTER_SECONDS = "5"
 
 
 def error_response(status: int, code: str, message: str, details: Any = None) -> tuple[Response, int]:
@@ -79,6 +86,11 @@ class TrajectflowApi(Api):
     def handle_unexpected(self, error: Exception) -> tuple[Response, int]:
         if isinstance(error, HTTPException):
             return self.handle_http_exception(error)
+        if isinstance(error, DATABASE_DOWN):
+            log.warning("database unavailable: %s", type(error).__name__)
+            response, status = error_response(503, "database_unavailable", DATABASE_DOWN_MESSAGE)
+            response.headers["Retry-After"] = RETRY_AFTER_SECONDS
+            return response, status
         log.exception("unexpected error")
         return error_response(500, "internal_error", InternalServerError.description)
 

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from ..api.errors import DATABASE_DOWN
 from ..domain.errors import Conflict, Forbidden, NotFound, TrajectflowError, Unauthenticated, ValidationFailed
 
 log = logging.getLogger(__name__)
@@ -22,6 +23,7 @@ def _titles() -> dict[int, str]:
         409: _("This has changed in the meantime"),
         422: _("The data is not valid"),
         500: _("Something went wrong"),
+        503: _("Temporarily unavailable"),
     }
 
 
@@ -46,6 +48,9 @@ def _on_http_error(error: HTTPException) -> tuple[str, int]:
 def _on_unexpected(error: Exception) -> tuple[str, int]:
     if isinstance(error, HTTPException):
         return _on_http_error(error)
+    if isinstance(error, DATABASE_DOWN):
+        log.warning("database unavailable on a page: %s", type(error).__name__)
+        return error_page(503, _("The database cannot be reached at the moment. Please try again in a minute."))
     log.exception("unexpected error on a page")
     return error_page(500)
 
