@@ -127,16 +127,17 @@ def _compile_exec(script: str) -> Any:
 
 def check_expression(expression: str) -> str | None:
     """Return an error message when `expression` does not compile in the sandbox."""
-    try:
-        _compile_eval(expression)
-    except SyntaxError as err:
-        return str(err)
-    return None
+    return _compile_error(_compile_eval, expression)
 
 
 def check_script(script: str) -> str | None:
+    """Return an error message when `script` does not compile in the sandbox."""
+    return _compile_error(_compile_exec, script)
+
+
+def _compile_error(compile_source: Any, source: str) -> str | None:
     try:
-        _compile_exec(script)
+        compile_source(source)
     except SyntaxError as err:
         return str(err)
     return None

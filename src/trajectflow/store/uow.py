@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from types import TracebackType
 
 from sqlalchemy import Engine
@@ -34,8 +36,18 @@ class UnitOfWork:
         self.session.close()
 
     def commit(self) -> None:
-        try:
+        with self._conflicts_as_409():
             self.session.commit()
+
+    def flush(self) -> None:
+        with self._conflicts_as_409():
+            self.session.flush()
+
+    @contextlib.contextmanager
+    def _conflicts_as_409(self) -> Iterator[None]:
+        """A concurrent change to the same rows surfaces as Conflict, with the transaction rolled back."""
+        try:
+            yield
         except StaleDataError:
             self.session.rollback()
             raise Conflict("the case was changed by someone else at the same time; reload and try again") from None
@@ -44,13 +56,6 @@ class UnitOfWork:
             if _is_lock_conflict(err):
                 raise Conflict("the case is being changed by someone else; try again") from None
             raise
-
-    def flush(self) -> None:
-        try:
-            self.session.flush()
-        except StaleDataError:
-            self.session.rollback()
-            raise Conflict("the case was changed by someone else at the same time; reload and try again") from None
 
 
 def _is_lock_conflict(err: OperationalError) -> bool:
