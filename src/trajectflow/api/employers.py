@@ -19,7 +19,7 @@ from ..services.employers import (
 )
 from .identity import current_actor, service_context
 from .schemas import ApiErrorSchema
-from .supervision_reports import iso_dates
+from .serialise import iso_json
 
 blp = Blueprint("employers", __name__, url_prefix="/api", description="Employer registry and trajectplans")
 
@@ -78,7 +78,7 @@ class Employers(MethodView):
     def get(self, args):  # type: ignore[no-untyped-def]
         """Registered employers with their number of open workplaces."""
         current_actor()
-        return iso_dates(list_employers(service_context(), **args))
+        return iso_json(list_employers(service_context(), **args))
 
     @blp.arguments(EmployerInSchema)
     @blp.response(201)
@@ -89,7 +89,7 @@ class Employers(MethodView):
         """Register an employer (werkgeversadviseur); the KvK number must have 8 digits and be new."""
         ctx = service_context()
         employer_id = register_employer(ctx, current_actor(), EmployerInput(**body))
-        return iso_dates(employer_detail(ctx, employer_id))
+        return iso_json(employer_detail(ctx, employer_id))
 
 
 @blp.route("/employers/<int:employer_id>")
@@ -99,7 +99,7 @@ class EmployerDetail(MethodView):
     def get(self, employer_id: int):  # type: ignore[no-untyped-def]
         """The employer with workplaces, placements, trajectplans and change history."""
         current_actor()
-        return iso_dates(employer_detail(service_context(), employer_id))
+        return iso_json(employer_detail(service_context(), employer_id))
 
     @blp.arguments(EmployerInSchema)
     @blp.response(200)
@@ -110,7 +110,7 @@ class EmployerDetail(MethodView):
         """Change the employer's details; the change is kept in its history."""
         ctx = service_context()
         update_employer(ctx, current_actor(), employer_id, EmployerInput(**body))
-        return iso_dates(employer_detail(ctx, employer_id))
+        return iso_json(employer_detail(ctx, employer_id))
 
 
 @blp.route("/employers/<int:employer_id>/workplaces")
@@ -143,7 +143,7 @@ class Plans(MethodView):
     def get(self, args):  # type: ignore[no-untyped-def]
         """Trajectplans with employers, of a case or of an employer."""
         current_actor()
-        return iso_dates(list_plans(service_context(), **args))
+        return iso_json(list_plans(service_context(), **args))
 
 
 @blp.route("/employer-plans/<int:plan_id>")
@@ -153,7 +153,7 @@ class PlanDetail(MethodView):
     def get(self, plan_id: int):  # type: ignore[no-untyped-def]
         """One trajectplan: goals, ontwikkelafspraken, kostenverdeling, instruments, evaluations."""
         current_actor()
-        return iso_dates(get_plan(service_context(), plan_id))
+        return iso_json(get_plan(service_context(), plan_id))
 
 
 @blp.route("/employer-plans/<int:plan_id>/evaluations")
@@ -164,4 +164,4 @@ class PlanEvaluations(MethodView):
     @blp.alt_response(404, schema=ApiErrorSchema)
     def post(self, body, plan_id: int):  # type: ignore[no-untyped-def]
         """Record an evaluation of the plan (in the case's and the employer's history)."""
-        return iso_dates(evaluate_plan(service_context(), current_actor(), plan_id, EvaluationInput(**body)))
+        return iso_json(evaluate_plan(service_context(), current_actor(), plan_id, EvaluationInput(**body)))

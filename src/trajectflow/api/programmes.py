@@ -9,7 +9,7 @@ from marshmallow import Schema, fields, validate
 from ..services.programmes import ProgrammeInput, create_programme, enrol_case, list_programmes, programme_progress
 from .identity import current_actor, service_context
 from .schemas import ApiErrorSchema
-from .supervision_reports import iso_dates
+from .serialise import iso_json
 
 blp = Blueprint("programmes", __name__, url_prefix="/api/programmes", description="Programmes and their progress")
 
@@ -40,7 +40,7 @@ class Programmes(MethodView):
     def get(self):  # type: ignore[no-untyped-def]
         """Every programme with its period, municipalities, targets and enrolment rule."""
         current_actor()
-        return iso_dates(list_programmes(service_context()))
+        return iso_json(list_programmes(service_context()))
 
     @blp.arguments(ProgrammeInSchema)
     @blp.response(201)
@@ -52,7 +52,7 @@ class Programmes(MethodView):
         rule = {k: v for k, v in (body.pop("enrolment_rule") or {}).items() if v is not None}
         ctx = service_context()
         programme_id = create_programme(ctx, current_actor(), ProgrammeInput(**body, enrolment_rule=rule))
-        return iso_dates(programme_progress(ctx, programme_id))
+        return iso_json(programme_progress(ctx, programme_id))
 
 
 @blp.route("/<int:programme_id>")
@@ -62,7 +62,7 @@ class ProgrammeProgress(MethodView):
     def get(self, programme_id: int):  # type: ignore[no-untyped-def]
         """The programme with enrolled cases, residents to paid work and employers with a workplace, per month."""
         current_actor()
-        return iso_dates(programme_progress(service_context(), programme_id))
+        return iso_json(programme_progress(service_context(), programme_id))
 
 
 @blp.route("/<int:programme_id>/enrolments")

@@ -61,7 +61,7 @@ def durable_outflow(session: Session, flt: KpiFilter) -> KpiTable:
 
 def reintegration(session: Session, flt: KpiFilter) -> KpiTable:
     """Re-integration trajectories (routes werk, ontwikkeling) ended in the period, and how many of them
-    ended in outflow: the case closed with outflow to work or education."""
+    ended in outflow: outflow to work or education registered at the end of the case's last trajectory."""
     start, end = flt.bounds()
     ended: dict[str, int] = defaultdict(int)
     success: dict[str, int] = defaultdict(int)
@@ -69,7 +69,7 @@ def reintegration(session: Session, flt: KpiFilter) -> KpiTable:
         if t.route not in REINTEGRATION_ROUTES or t.end is None or not start <= t.end < end:
             continue
         ended[t.route] += 1
-        if t.closed_case and t.outflow_reason in OUTFLOW_FROM_TRAJECTORY:
+        if t.ended_by_outflow and t.outflow_reason in OUTFLOW_FROM_TRAJECTORY:
             success[t.route] += 1
     rows: list[list[Any]] = [
         [route, ended[route], success[route], _percentage(success[route], ended[route])]

@@ -1,7 +1,8 @@
 """Trajectories: the spans a case spends on one route, from its `route_chosen` history.
 
-A trajectory starts when the route is chosen and ends when another route is chosen or the case
-closes. Re-integration outcome and billing of purchased services both count them.
+A trajectory starts when the route is chosen and ends when another route is chosen, when outflow is
+registered (the case stays open for the 26-week check) or when the case closes, whichever comes first.
+Re-integration outcome and billing of purchased services both count them.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ class Trajectory:
     route: str
     start: datetime
     end: datetime | None
-    closed_case: bool  # ended because the case closed (not by a change of route)
+    ended_by_outflow: bool  # the case's last trajectory, ended by the registered outflow
     outflow_reason: str | None  # the case's uitstroom_reden, if any
 
 
@@ -43,21 +44,16 @@ def trajectories(session: Session, flt: KpiFilter) -> list[Trajectory]:
         route = (details or {}).get("route")
         if route:
             per_case[case_id].append((at, route, municipality, closed_at))
-    reasons = {case_id: str(reason) for case_id, reason, _at in answers(session, flt.since_ever(), "uitstroom_reden")}
+    outflows = {
+        case_id: (str(reason), at) for case_id, reason, at in answers(session, flt.since_ever(), "uitstroom_reden")
+    }
     found = []
     for case_id, spans in per_case.items():
+        outflow = outflows.get(case_id)
         for index, (at, route, municipality, closed_at) in enumerate(spans):
             following = spans[index + 1][0] if index + 1 < len(spans) else None
-            ended = following or closed_at
-            found.append(
-                Trajectory(
-                    case_id,
-                    municipality,
-                    route,
-                    at,
-                    ended,
-                    following is None and closed_at is not None,
-                    reasons.get(case_id),
-                )
-            )
+            ended = following or (outflow[1] if outflow else closed_at)
+            by_outflow = following is None and outflow is not None
+            reason = outflow[0] if outflow else None
+            found.append(Trajectory(case_id, municipality, route, at, ended, by_outflow, reason))
     return found
