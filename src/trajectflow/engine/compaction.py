@@ -9,6 +9,8 @@ margin of recent ancestors.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any
 from uuid import UUID
 
@@ -18,6 +20,14 @@ from SpiffWorkflow.util.task import TaskState
 KEEP_ANCESTORS = 4
 COMPACT_AFTER_DEPTH = 12
 _FINISHED = TaskState.COMPLETED | TaskState.CANCELLED
+# Told about tasks before they are pruned (scenario coverage needs what ran, not only what is kept).
+PRUNE_OBSERVER: ContextVar[Callable[[Any, list[Any]], None] | None] = ContextVar("prune_observer", default=None)
+
+
+def _tell_observer(workflow: Any, tasks: list[Any]) -> None:
+    observer = PRUNE_OBSERVER.get()
+    if observer is not None:
+        observer(workflow, tasks)
 
 
 def compact(top: BpmnWorkflow) -> int:
@@ -42,6 +52,7 @@ def _compact_one(top: BpmnWorkflow, workflow: Any) -> int:
         return 0
     keep = _subtree_ids(new_root)
     dropped = [tid for tid in workflow.tasks if tid not in keep]
+    _tell_observer(workflow, [workflow.tasks[tid] for tid in dropped])
     for task_id in dropped:
         _drop_subprocess(top, task_id)
         del workflow.tasks[task_id]
@@ -81,5 +92,6 @@ def _drop_subprocess(top: BpmnWorkflow, task_id: UUID) -> None:
     subprocess = top.subprocesses.pop(task_id, None)
     if subprocess is None:
         return
+    _tell_observer(subprocess, list(subprocess.tasks.values()))
     for nested_id in list(subprocess.tasks):
         _drop_subprocess(top, nested_id)
