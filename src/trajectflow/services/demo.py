@@ -14,6 +14,7 @@ from ..domain.errors import NotFound
 from ..store.models import Client, Task
 from .cases import ClientInput, start_case
 from .context import ServiceContext
+from .demo_employers import load_demo_employers
 from .demo_users import ensure_demo_users
 from .tasks import complete_task
 
@@ -28,6 +29,7 @@ def demo_plan() -> dict[str, Any]:
 def load_demo(ctx: ServiceContext) -> str:
     users = ensure_demo_users(ctx)
     plan = demo_plan()
+    registry = load_demo_employers(ctx, plan)  # before the cases, so their matches find the employers
     started = 0
     for client in plan["clients"]:
         if _client_exists(ctx, client["bsn"]):
@@ -43,7 +45,10 @@ def load_demo(ctx: ServiceContext) -> str:
             element_id, answer = _step(step, plan["answers"])
             _complete_open(ctx, case_id, element_id, answer)
         started += 1
-    return f"demo: {users} user(s) and {started} case(s) added (password for every demo user: demo)"
+    return (
+        f"demo: {users} user(s), {started} case(s) and {registry} employer(s)/programme(s) added"
+        " (password for every demo user: demo)"
+    )
 
 
 def _step(step: str | dict[str, Any], defaults: dict[str, Any]) -> tuple[str, dict[str, Any]]:
