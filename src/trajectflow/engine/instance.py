@@ -42,10 +42,22 @@ class WaitingTimer:
     due_at: datetime
 
 
+@dataclass(frozen=True)
+class LiveState:
+    """What the projection needs from the task tree, gathered in one walk over its live tasks."""
+
+    ready: list[ReadyTask]
+    timers: list[WaitingTimer]
+    active: list[tuple[str, str]]
+    latest: Any | None  # the most recently changed live task (its data is the process data)
+    engine_work: bool
+
+
 class EngineInstance:
     def __init__(self, workflow: BpmnWorkflow) -> None:
         self.workflow = workflow
         self.workflow.script_engine = _SCRIPT_ENGINE
+        self._live: LiveState | None = None
 
     # -- creation and persistence -------------------------------------------------------------
     @classmethod
@@ -71,12 +83,14 @@ class EngineInstance:
         Raises EngineFailure when a script, gateway or decision fails; the workflow is then left
         with the failing task in ERROR state, which the caller may store for a later retry.
         """
+        self._live = None
         with bound_clock(clock):
             try:
                 for _ in range(_MAX_ROUNDS):
                     self.workflow.do_engine_steps()
                     self.workflow.refresh_timers()
-                    if not self._has_engine_work():
+                    self._live = None
+                    if not self.live.engine_work:
                         break
             except WorkflowTaskException as err:
                 raise _failure(err) from None
@@ -84,14 +98,12 @@ class EngineInstance:
                 raise _spec_failure(err) from None
         compact(self.workflow)
 
-    def _has_engine_work(self) -> bool:
-        return any(not t.task_spec.manual for t in self.workflow.get_tasks(state=TaskState.READY))
-
     def complete(self, engine_id: str, data: dict[str, Any], clock: Clock) -> None:
         task = self._task(engine_id)
         if task.state != TaskState.READY or not task.task_spec.manual:
             raise Conflict(f"task {task.task_spec.bpmn_id} is {TaskState.get_name(task.state)}, not a ready user task")
         task.data.update(data)
+        self._live = None
         with bound_clock(clock):
             try:
                 task.run()
@@ -110,6 +122,7 @@ class EngineInstance:
 
     def cancel(self) -> None:
         """Cancel every unfinished task; the workflow counts as finished afterwards."""
+        self._live = None
         self.workflow.cancel()
 
     def move_token(self, element_id: str, clock: Clock) -> TokenMove:
@@ -117,6 +130,7 @@ class EngineInstance:
 
         Raises EngineFailure when the engine fails on the way; the move itself then stands.
         """
+        self._live = None
         move = move_token(self.workflow, element_id)
         self.advance(clock)
         return move
@@ -138,24 +152,18 @@ class EngineInstance:
     def completed(self) -> bool:
         return self.workflow.is_completed()
 
+    @property
+    def live(self) -> LiveState:
+        """Ready user tasks, waiting timers, active elements and the latest data: one walk, cached per step."""
+        if self._live is None:
+            self._live = _gather(self.workflow)
+        return self._live
+
     def ready_user_tasks(self) -> list[ReadyTask]:
-        return [
-            ReadyTask(
-                str(t.id), t.workflow.spec.name, t.task_spec.bpmn_id, t.task_spec.bpmn_name or t.task_spec.bpmn_id
-            )
-            for t in self.workflow.get_tasks(state=TaskState.READY, manual=True)
-        ]
+        return list(self.live.ready)
 
     def waiting_timers(self) -> list[WaitingTimer]:
-        timers = []
-        for task in self.workflow.get_tasks(state=TaskState.WAITING):
-            definition = getattr(task.task_spec, "event_definition", None)
-            if not isinstance(definition, TimerEventDefinition):
-                continue
-            due = _due_at(task)
-            if due is not None:
-                timers.append(WaitingTimer(str(task.id), task.workflow.spec.name, task.task_spec.bpmn_id, due))
-        return timers
+        return list(self.live.timers)
 
     def errored_task(self) -> Any | None:
         errored = self.workflow.get_tasks(state=TaskState.ERROR)
@@ -163,21 +171,17 @@ class EngineInstance:
 
     def active_elements(self) -> list[tuple[str, str]]:
         """(process id, element id) of tasks that are ready or waiting, deepest first."""
-        tasks = self.workflow.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.STARTED)
-        tasks = [t for t in tasks if t.task_spec.bpmn_id]
-        tasks.sort(key=lambda t: -t.workflow.depth)
-        return [(t.workflow.spec.name, t.task_spec.bpmn_id) for t in tasks]
+        return list(self.live.active)
 
     def task_data(self, engine_id: str) -> dict[str, Any]:
         return dict(self._task(engine_id).data)
 
     def current_data(self) -> dict[str, Any]:
         """The process data as it stands: the data of the most recently changed live task."""
-        candidates = self.workflow.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.STARTED)
-        if not candidates:
+        latest = self.live.latest
+        if latest is None:
             last = self.workflow.last_task or self.workflow.task_tree
             return dict(last.data) if last is not None else {}
-        latest = max(candidates, key=lambda t: (t.last_state_change, -t.workflow.depth))
         return dict(latest.data)
 
     def final_data(self) -> dict[str, Any]:
@@ -185,6 +189,35 @@ class EngineInstance:
         if not ends:
             return {}
         return dict(max(ends, key=lambda t: t.last_state_change).data)
+
+
+_LIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED
+
+
+def _gather(workflow: BpmnWorkflow) -> LiveState:
+    ready, timers, active, engine_work = [], [], [], False
+    latest, latest_key = None, (0.0, 0)
+    for task in workflow.get_tasks(state=_LIVE):
+        spec = task.task_spec
+        process_id = task.workflow.spec.name
+        if task.state == TaskState.READY:
+            if spec.manual:
+                ready.append(ReadyTask(str(task.id), process_id, spec.bpmn_id, spec.bpmn_name or spec.bpmn_id))
+            else:
+                engine_work = True
+        elif task.state == TaskState.WAITING and isinstance(
+            getattr(spec, "event_definition", None), TimerEventDefinition
+        ):
+            due = _due_at(task)
+            if due is not None:
+                timers.append(WaitingTimer(str(task.id), process_id, spec.bpmn_id, due))
+        if spec.bpmn_id:
+            active.append((task.workflow.depth, process_id, spec.bpmn_id))
+        key = (task.last_state_change, -task.workflow.depth)
+        if latest is None or key > latest_key:
+            latest, latest_key = task, key
+    active.sort(key=lambda item: -item[0])
+    return LiveState(ready, timers, [(p, e) for _, p, e in active], latest, engine_work)
 
 
 def _due_at(task: Any) -> datetime | None:

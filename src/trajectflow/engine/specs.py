@@ -25,6 +25,11 @@ class SpecCache:
         self._items: OrderedDict[tuple[str, str], ExecutableSpec] = OrderedDict()
         self._lock = threading.Lock()
 
+    def find(self, content_hash: str, process_id: str) -> ExecutableSpec | None:
+        """The parsed spec when it is cached (callers then need not load the sources at all)."""
+        with self._lock:
+            return self._items.get((content_hash, process_id))
+
     def get(self, content_hash: str, process_id: str, sources: dict[str, str]) -> ExecutableSpec:
         key = (content_hash, process_id)
         with self._lock:

@@ -6,8 +6,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from ..domain.cases import CaseStatus
 from ..domain.errors import NotFound
 from ..engine.instance import EngineInstance
+from ..engine.instance_cache import INSTANCE_CACHE
 from ..engine.specs import SPEC_CACHE, ExecutableSpec
 from ..store.models import Case, ProcessVersion, Task
 
@@ -48,10 +50,20 @@ def version_forms(version: ProcessVersion) -> dict[str, Any]:
 
 
 def executable(version: ProcessVersion) -> ExecutableSpec:
-    return SPEC_CACHE.get(version.content_hash, version.process_id, version.sources)
+    # `sources` is deferred: read it (a query) only when the spec is not parsed yet.
+    found = SPEC_CACHE.find(version.content_hash, version.process_id)
+    return found or SPEC_CACHE.get(version.content_hash, version.process_id, version.sources)
 
 
 def load_instance(session: Session, case: Case) -> tuple[ProcessVersion, EngineInstance]:
+    """The case's process version and engine instance (from this process's cache when the row allows)."""
     version = session.get(ProcessVersion, case.process_version_id)
     assert version is not None  # foreign key
-    return version, EngineInstance.load(executable(version), case.engine_state)
+    cached = INSTANCE_CACHE.take(case.id, case.lock_version, version.content_hash, case.engine_state)
+    return version, cached or EngineInstance.load(executable(version), case.engine_state)
+
+
+def keep_instance(case: Case, version: ProcessVersion, instance: EngineInstance) -> None:
+    """After a commit: remember the instance as the row now holds it, for the case's next step."""
+    if case.status == CaseStatus.ACTIVE:
+        INSTANCE_CACHE.keep(case.id, case.lock_version, version.content_hash, case.engine_state, instance)

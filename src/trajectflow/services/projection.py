@@ -6,6 +6,7 @@ projection, the timers and the history commit together or not at all.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -20,6 +21,28 @@ from ..settings import Settings
 from ..store.models import Case, CaseEvent, ProcessVersion, Task, Timer
 from .due_dates import schedule_task
 from .loading import version_elements
+
+
+@dataclass
+class CaseRows:
+    """A case's open task rows and timer rows, read before the step changes anything."""
+
+    open_tasks: list[Task] = field(default_factory=list)
+    timers: list[Timer] = field(default_factory=list)
+
+
+def load_case_rows(session: Session, case_ids: list[int]) -> dict[int, CaseRows]:
+    """The rows `synchronise` compares against, for many cases in two queries."""
+    rows = {case_id: CaseRows() for case_id in case_ids}
+    if not case_ids:
+        return rows
+    with session.no_autoflush:
+        open_tasks = select(Task).where(Task.case_id.in_(case_ids), Task.status == TaskStatus.OPEN).order_by(Task.id)
+        for task in session.scalars(open_tasks):
+            rows[task.case_id].open_tasks.append(task)
+        for timer in session.scalars(select(Timer).where(Timer.case_id.in_(case_ids)).order_by(Timer.id)):
+            rows[timer.case_id].timers.append(timer)
+    return rows
 
 
 def record(
@@ -41,7 +64,7 @@ def record(
             at=at,
             actor=actor,
             kind=kind,
-            task_id=task.id if task is not None else None,
+            task=task,
             element_id=element_id or (task.element_id if task is not None else None),
             message=message[:500],
             details=details,
@@ -57,29 +80,37 @@ def synchronise(
     now: datetime,
     actor: str | None,
     completed_task_id: int | None = None,
+    rows: CaseRows | None = None,
+    flush: bool = True,
 ) -> None:
-    """Store the engine state and update tasks, timers, phase, route, data and status from it."""
-    case.engine_state = instance.dump()
-    case.updated_at = now
-    _write_case_first(session)
-    data = instance.final_data() if instance.completed else instance.current_data()
-    case.data = _json_safe(data)
-    _sync_tasks(session, case, version, instance, now, actor, completed_task_id)
-    _sync_timers(session, case, instance, now)
-    _sync_phase_and_route(session, case, version, instance, data, now, actor)
-    if instance.completed and case.status not in (CaseStatus.COMPLETED, CaseStatus.CANCELLED):
-        case.status = CaseStatus.COMPLETED
-        case.closed_at = now
-        case.phase = CLOSED_PHASE
-        record(session, case, now, "case_completed", "Traject afgesloten", actor)
+    """Store the engine state and update tasks, timers, phase, route, data and status from it.
 
-
-def _write_case_first(session: Session) -> None:
-    """Write the case row (checking its lock_version) before anything else flushes it.
-
-    When another transaction changed the case since we read it, that is a Conflict; left to the
-    autoflushes below, it would escape as a bare StaleDataError.
+    `rows` (from `load_case_rows`) saves the queries when the caller read them already; without
+    `flush` the writes wait for the caller's commit, so a batch of cases is written in a few
+    statements. Nothing here autoflushes: the case row is written once.
     """
+    if rows is None:
+        _flush_checking_version(session)  # the caller's own changes first, so the rows read below see them
+        rows = load_case_rows(session, [case.id])[case.id]
+    with session.no_autoflush:
+        case.engine_state = instance.dump()
+        case.updated_at = now
+        data = instance.final_data() if instance.completed else instance.current_data()
+        case.data = _json_safe(data)
+        _sync_tasks(session, case, version, instance, now, actor, completed_task_id, rows.open_tasks)
+        _sync_timers(session, case, instance, now, rows.timers)
+        _sync_phase_and_route(session, case, version, instance, data, now, actor)
+        if instance.completed and case.status not in (CaseStatus.COMPLETED, CaseStatus.CANCELLED):
+            case.status = CaseStatus.COMPLETED
+            case.closed_at = now
+            case.phase = CLOSED_PHASE
+            record(session, case, now, "case_completed", "Traject afgesloten", actor)
+    if flush:
+        _flush_checking_version(session)
+
+
+def _flush_checking_version(session: Session) -> None:
+    """Write, turning a lock_version mismatch (another transaction changed the case) into a Conflict."""
     try:
         session.flush()
     except StaleDataError:
@@ -94,11 +125,9 @@ def _sync_tasks(
     now: datetime,
     actor: str | None,
     completed_task_id: int | None,
+    open_tasks: list[Task],
 ) -> None:
-    open_rows = {
-        row.engine_task_id: row
-        for row in session.scalars(select(Task).where(Task.case_id == case.id, Task.status == TaskStatus.OPEN))
-    }
+    open_rows = {row.engine_task_id: row for row in open_tasks if row.status == TaskStatus.OPEN}
     ready = {task.engine_id: task for task in instance.ready_user_tasks()}
     for engine_id, row in open_rows.items():
         if engine_id not in ready and row.id != completed_task_id:
@@ -123,12 +152,11 @@ def _sync_tasks(
         )
         schedule_task(row, info, case.municipality, case.data or {}, now, _settings(session))
         session.add(row)
-        session.flush()
         record(session, case, now, "task_created", f"Taak '{row.name}' klaargezet", actor, row)
 
 
-def _sync_timers(session: Session, case: Case, instance: EngineInstance, now: datetime) -> None:
-    stored = {row.engine_task_id: row for row in session.scalars(select(Timer).where(Timer.case_id == case.id))}
+def _sync_timers(session: Session, case: Case, instance: EngineInstance, now: datetime, timers: list[Timer]) -> None:
+    stored = {row.engine_task_id: row for row in timers}
     waiting = {timer.engine_id: timer for timer in instance.waiting_timers()}
     for engine_id, row in stored.items():
         if engine_id not in waiting:

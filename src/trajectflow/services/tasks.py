@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from ..domain.cases import Actor, CaseStatus, TaskStatus
-from ..domain.errors import Conflict, EngineFailure, Forbidden
+from ..domain.errors import Conflict, EngineFailure, Forbidden, NotFound
 from ..store.models import Case, Task
 from .context import ServiceContext
 from .employer_links import check_employer_links, record_employer_links
 from .forms import validate_submission
-from .loading import get_case, get_task, load_instance, version_forms
-from .projection import record, synchronise
+from .loading import get_case, get_task, keep_instance, load_instance, version_forms
+from .projection import load_case_rows, record, synchronise
 
 
 def _require_role(actor: Actor, task: Task) -> None:
@@ -81,17 +82,13 @@ def complete_task(ctx: ServiceContext, actor: Actor, task_id: int, data: Any) ->
     now = ctx.clock.now()
     with ctx.uow() as uow:
         session = uow.session
+        case = _lock_case_of_task(session, task_id)
+        rows = load_case_rows(session, [case.id])[case.id]  # the open task comes from here, without a query
         task = get_task(session, task_id)
-        # One writer per case at a time (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers):
-        # a second caller waits here, then sees the task as the first one left it. NO KEY UPDATE, so
-        # a claim inserting a case event (a key-share lock on the case) is not a deadlock.
-        session.get(Case, task.case_id, with_for_update={"key_share": True})
-        session.refresh(task)
         _require_open(task)
         _require_role(actor, task)
         if task.assignee not in (None, actor.username):
             raise Conflict(f"task {task_id} is claimed by {task.assignee}", {"assignee": task.assignee})
-        case = get_case(session, task.case_id)
         if case.status != CaseStatus.ACTIVE:
             raise Conflict(f"case {case.id} is {case.status}; tasks cannot be completed now", {"status": case.status})
         version, instance = load_instance(session, case)
@@ -108,12 +105,31 @@ def complete_task(ctx: ServiceContext, actor: Actor, task_id: int, data: Any) ->
         task.completed_by = actor.username
         task.submitted_data = submitted
         record(session, case, now, "task_completed", f"Taak '{task.name}' afgerond", actor.username, task)
-        synchronise(session, case, version, instance, now, actor.username, completed_task_id=task.id)
+        # No flush of its own: the case is locked, so the commit writes everything in one go.
+        synchronise(session, case, version, instance, now, actor.username, task.id, rows, flush=False)
         record_employer_links(session, case, task, submitted, now, actor.username)
         if error is not None:
             mark_errored(session, case, error, now, actor.username)
         uow.commit()
+        keep_instance(case, version, instance)
         return {"case_id": case.id, "case_status": case.status, "phase": case.phase, "route": case.route}
+
+
+def _lock_case_of_task(session: Session, task_id: int) -> Case:
+    """Lock the case the task belongs to; the task itself is read after, as the lock holder left it.
+
+    One writer per case at a time (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers):
+    a second caller waits here, then sees the task as the first one left it. NO KEY UPDATE, so a
+    claim inserting a case event (a key-share lock on the case) is not a deadlock.
+    """
+    case_of_task = select(Task.case_id).where(Task.id == task_id).scalar_subquery()
+    case = session.scalars(
+        select(Case).where(Case.id == case_of_task).with_for_update(key_share=True),
+        execution_options={"populate_existing": True},
+    ).first()
+    if case is None:
+        raise NotFound(f"task {task_id} not found", {"task_id": task_id})
+    return case
 
 
 def mark_errored(session: Any, case: Case, error: EngineFailure, now: Any, actor: str | None) -> None:

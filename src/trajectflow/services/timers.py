@@ -22,7 +22,7 @@ from ..domain.errors import Conflict, EngineFailure
 from ..store.models import Case, Timer
 from .context import ServiceContext
 from .loading import load_instance
-from .projection import synchronise
+from .projection import CaseRows, load_case_rows, synchronise
 from .tasks import mark_errored
 
 log = logging.getLogger(__name__)
@@ -62,7 +62,8 @@ def _claim(session: Session, now: datetime, batch_size: int) -> list[Case]:
         .limit(batch_size)
     )
     if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True, of=Case)
+        # NO KEY UPDATE: inserting a case event elsewhere (a key-share lock on the case) need not wait.
+        query = query.with_for_update(skip_locked=True, of=Case, key_share=True)
     cases: dict[int, Case] = {}
     for case in session.scalars(query):
         cases.setdefault(case.id, case)
@@ -76,7 +77,9 @@ def _fire_batch(ctx: ServiceContext, now: datetime, batch_size: int) -> tuple[in
         with ctx.uow() as uow:
             cases = _claim(uow.session, now, batch_size)
             case_ids = [case.id for case in cases]
-            fired = sum(_fire_case(uow.session, case, now) for case in cases)
+            rows = load_case_rows(uow.session, case_ids)
+            # No flush per case: the batch's task, timer and event rows go out in bulk at the commit.
+            fired = sum(_fire_case(uow.session, case, now, rows[case.id], flush=False) for case in cases)
             uow.commit()
             return len(cases), fired
     except Conflict:
@@ -92,7 +95,7 @@ def _fire_alone(ctx: ServiceContext, case_id: int, now: datetime) -> int:
             case = uow.session.get(Case, case_id)
             if case is None or case.status != CaseStatus.ACTIVE:
                 return 0
-            fired = _fire_case(uow.session, case, now)
+            fired = _fire_case(uow.session, case, now, load_case_rows(uow.session, [case_id])[case_id])
             uow.commit()
             return fired
     except Conflict:
@@ -108,12 +111,9 @@ def _fire_alone(ctx: ServiceContext, case_id: int, now: datetime) -> int:
         return 0
 
 
-def _fire_case(session: Session, case: Case, now: datetime) -> int:
+def _fire_case(session: Session, case: Case, now: datetime, rows: CaseRows, flush: bool = True) -> int:
     """Fire what is due in one (locked) case; return how many of its timer rows fired."""
-    due_rows = {
-        row.engine_task_id: row.due_at
-        for row in session.scalars(select(Timer).where(Timer.case_id == case.id, Timer.due_at <= now))
-    }
+    due_rows = {row.engine_task_id: row.due_at for row in rows.timers if row.due_at <= now}
     if not due_rows:
         return 0  # fired by another process between our query and our lock
     version, instance = load_instance(session, case)
@@ -123,7 +123,7 @@ def _fire_case(session: Session, case: Case, now: datetime) -> int:
     except EngineFailure as failure:
         error = failure
     still_waiting = {t.engine_id: t.due_at for t in instance.waiting_timers()}
-    synchronise(session, case, version, instance, now, SYSTEM_ACTOR)
+    synchronise(session, case, version, instance, now, SYSTEM_ACTOR, rows=rows, flush=flush)
     if error is not None:
         mark_errored(session, case, error, now, SYSTEM_ACTOR)
     return sum(

@@ -21,7 +21,7 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -212,6 +212,9 @@ class CaseEvent(Base):
     element_id: Mapped[str | None] = mapped_column(String(200))
     message: Mapped[str] = mapped_column(String(500))
     details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # ORM only (no constraint): an event about a task created in the same flush gets its id from
+    # the unit of work, which inserts the task first, so the projection needs no flush per task.
+    task: Mapped[Task | None] = relationship(primaryjoin="foreign(CaseEvent.task_id) == Task.id", lazy="raise")
 
 
 class SchedulerHeartbeat(Base):
