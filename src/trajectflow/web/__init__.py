@@ -21,12 +21,13 @@ from .templating import install_template_helpers
 
 def _blueprints() -> list[Blueprint]:
     from .cases import bp as cases_bp
+    from .employers import bp as employers_bp
     from .melding import bp as melding_bp
     from .supervisor import bp as supervisor_bp
     from .tasks import bp as tasks_bp
     from .worklist import bp as worklist_bp
 
-    return [auth_bp, i18n_bp, worklist_bp, tasks_bp, cases_bp, melding_bp, supervisor_bp]
+    return [auth_bp, i18n_bp, worklist_bp, tasks_bp, cases_bp, melding_bp, supervisor_bp, employers_bp]
 
 
 def register_web(app: Flask) -> None:
@@ -40,3 +41,5 @@ def register_web(app: Flask) -> None:
     add_nav_item(app, "melding.new", "melding")
     add_nav_item(app, "supervisor.stuck", "supervisor", SUPERVISOR_ROLES)
     add_nav_item(app, "supervisor.reports_page", "reports", SUPERVISOR_ROLES)
+    add_nav_item(app, "employer_pages.index", "employers")
+    add_nav_item(app, "employer_pages.programmes", "programmes")

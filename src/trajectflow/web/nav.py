@@ -15,6 +15,8 @@ LABELS = {
     "melding": _l("New registration"),
     "supervisor": _l("Supervision"),
     "reports": _l("Reports"),
+    "employers": _l("Employers"),
+    "programmes": _l("Programmes"),
 }
 
 

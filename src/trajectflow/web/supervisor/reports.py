@@ -8,6 +8,8 @@ from flask import Response, render_template, request
 
 from ...domain.errors import ValidationFailed
 from ...domain.municipalities import MUNICIPALITIES
+from ...domain.organisations import ORGANISATIONS
+from ...services.programmes import list_programmes
 from ...services.report_export import to_csv, to_xlsx
 from ...services.reports import ReportPeriod, all_reports, report
 from ..auth import current_web_actor, web_context
@@ -23,7 +25,14 @@ def _period() -> ReportPeriod:
         start = date.fromisoformat(request.args["start"]) if request.args.get("start") else end - timedelta(days=365)
     except ValueError:
         raise ValidationFailed("invalid date", {"period": ["use dates like 2026-01-31"]}) from None
-    return ReportPeriod(start, end, request.args.get("municipality") or None)
+    programme = request.args.get("programme") or None
+    return ReportPeriod(
+        start,
+        end,
+        request.args.get("municipality") or None,
+        request.args.get("organisation") or None,
+        int(programme) if programme and programme.isdigit() else None,
+    )
 
 
 @bp.get("/rapportages")
@@ -45,6 +54,8 @@ def reports_page() -> str:
         ],
         period=period,
         municipalities=MUNICIPALITIES,
+        organisations={code: org.name for code, org in ORGANISATIONS.items()},
+        programmes=list_programmes(web_context()),
         query=request.query_string.decode(),
     )
 

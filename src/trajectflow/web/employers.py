@@ -1,0 +1,105 @@
+"""Employer registry pages (list, register, detail with workplaces, placements and trajectplans) and
+programme pages (progress against targets per month)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from ..domain.errors import Conflict, Forbidden, ValidationFailed
+from ..domain.municipalities import MUNICIPALITIES
+from ..services.employer_plans import employer_detail
+from ..services.employers import EmployerInput, WorkplaceInput, add_workplace, list_employers, register_employer
+from ..services.programmes import list_programmes, programme_progress
+from .auth import current_web_actor, login_required, web_context
+from .errors import web_blueprint
+
+bp = web_blueprint("employer_pages", __name__, url_prefix="")
+
+
+@bp.get("/werkgevers")
+@login_required
+def index() -> str:
+    search = request.args.get("q") or None
+    employers = list_employers(web_context(), search=search)
+    return render_template("employers/index.html", employers=employers, search=search or "")
+
+
+def _render_new(values: dict[str, str], errors: dict[str, str], status: int = 200) -> Any:
+    return render_template("employers/new.html", values=values, errors=errors, municipalities=MUNICIPALITIES), status
+
+
+@bp.get("/werkgevers/nieuw")
+@login_required
+def new() -> Any:
+    return _render_new({}, {})
+
+
+@bp.post("/werkgevers")
+@login_required
+def create() -> Any:
+    values = {k: request.form.get(k, "").strip() for k in ("name", "kvk_number", "sector", "municipality", "location")}
+    contact = request.form.get("contact", "").strip()
+    data = EmployerInput(
+        values["name"],
+        values["kvk_number"],
+        values["sector"] or None,
+        values["municipality"] or None,
+        values["location"] or None,
+        [{"name": contact}] if contact else [],
+    )
+    try:
+        employer_id = register_employer(web_context(), current_web_actor(), data)
+    except ValidationFailed as error:
+        details = error.details or {}
+        errors = {k: _("A KvK number has exactly 8 digits.") if k == "kvk_number" else _("Required") for k in details}
+        return _render_new(values, errors, 422)
+    except Conflict:
+        return _render_new(values, {"kvk_number": _("An employer with this KvK number is registered.")}, 409)
+    flash(_("Employer registered."), "success")
+    return redirect(url_for("employer_pages.detail", employer_id=employer_id))
+
+
+@bp.get("/werkgevers/<int:employer_id>")
+@login_required
+def detail(employer_id: int) -> str:
+    employer = employer_detail(web_context(), employer_id)
+    return render_template("employers/detail.html", employer=employer, programmes=list_programmes(web_context()))
+
+
+@bp.post("/werkgevers/<int:employer_id>/werkplekken")
+@login_required
+def add_place(employer_id: int) -> Response:
+    hours = request.form.get("hours_per_week", "").strip().replace(",", ".")
+    programme = request.form.get("programme_id", "").strip()
+    try:
+        data = WorkplaceInput(
+            request.form.get("description", ""),
+            float(hours) if hours else None,
+            request.form.get("requirements") or None,
+            int(programme) if programme else None,
+        )
+        add_workplace(web_context(), current_web_actor(), employer_id, data)
+    except (ValidationFailed, ValueError):
+        flash(_("The workplace was not added: give a description and hours between 1 and 40."), "error")
+    except Forbidden:
+        flash(_("Only a werkgeversadviseur may do this."), "error")
+    else:
+        flash(_("Workplace added."), "success")
+    return redirect(url_for("employer_pages.detail", employer_id=employer_id))
+
+
+@bp.get("/programmas")
+@login_required
+def programmes() -> str:
+    return render_template("employers/programmes.html", programmes=list_programmes(web_context()))
+
+
+@bp.get("/programmas/<int:programme_id>")
+@login_required
+def programme(programme_id: int) -> str:
+    progress = programme_progress(web_context(), programme_id)
+    return render_template("employers/programme.html", progress=progress, p=progress["programme"])
