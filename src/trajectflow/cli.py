@@ -177,7 +177,6 @@ def calendar_add(start: Any, days: int, municipality: str | None) -> None:
     click.echo(business_calendar(Settings.from_env(), municipality).add_working_days(start.date(), days).isoformat())
 
 
-
 def _designer_commands() -> None:
     from .cli_designer import COMMANDS
 

@@ -38,4 +38,34 @@ def test_processes(path: Path | None, forms_dir: Path | None) -> None:
         sys.exit(1)
 
 
-COMMANDS = [test_processes]
+@click.command("migrate")
+@click.option("--process", "process_id", required=True, help="process id, e.g. participatie_traject")
+@click.option("--from", "from_version", type=int, required=True, help="the version the cases are on")
+@click.option("--to", "to_version", type=int, required=True, help="the version to move them to")
+@click.option("--case", "case_ids", type=int, multiple=True, help="only these cases (repeatable)")
+@click.option("--dry-run", is_flag=True, help="report what would happen; change nothing")
+def migrate(process_id: str, from_version: int, to_version: int, case_ids: tuple[int, ...], dry_run: bool) -> None:
+    """Move running cases to another version where their active elements exist in it; report per case."""
+    from .domain.cases import Actor
+    from .services.context import ServiceContext
+    from .services.migration import MAPPED, migrate_cases
+
+    ctx = ServiceContext.create(Settings.from_env())
+    actor = Actor("cli", frozenset({"procesontwerper"}))
+    try:
+        results = migrate_cases(
+            ctx, actor, process_id, from_version, to_version, list(case_ids) or None, dry_run=dry_run
+        )
+    except TrajectflowError as err:
+        click.echo(f"migration refused: {err.message}", err=True)
+        sys.exit(1)
+    for result in results:
+        where = ", ".join(result.elements) or "-"
+        outcome = "mapped" if result.outcome == MAPPED else f"blocked: {result.reason}"
+        click.echo(f"case {result.case_id} at {where}: {outcome}")
+    mapped = sum(1 for r in results if r.outcome == MAPPED)
+    prefix = "dry run: " if dry_run else ""
+    click.echo(f"{prefix}{mapped} of {len(results)} case(s) moved to v{to_version}")
+
+
+COMMANDS = [test_processes, migrate]
