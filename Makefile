@@ -66,9 +66,10 @@ lint: setup
 pytest: setup
 	$(BIN)/python -m pytest
 
-## bench: benchmarks with ratios (QUICK=1 for a short run); results in bench/results/latest.json
+## bench: benchmarks with ratios (QUICK=1 for a short run, SCALE=1000000 for query latency at full size);
+## results in bench/results/latest.json
 bench: setup
-	$(BIN)/python -m bench $(if $(QUICK),--quick,)
+	$(BIN)/python -m bench $(if $(QUICK),--quick,) $(if $(SCALE),--scale $(SCALE),)
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) instance .pytest_cache .mypy_cache .ruff_cache

@@ -27,13 +27,17 @@ USER_HEADER = "X-Trajectflow-User"
 
 
 class GunicornServer:
-    def __init__(self, database_url: str) -> None:
+    def __init__(self, database_url: str, workers: int = 1, threads: int = 1) -> None:
         self.port = _free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self._log = tempfile.NamedTemporaryFile(prefix="trajectflow-bench-gunicorn-", suffix=".log", delete=False)
         env = dict(os.environ, TRAJECTFLOW_DATABASE_URL=database_url, TRAJECTFLOW_HOME=str(ROOT))
         self._process = subprocess.Popen(
-            [str(GUNICORN), "-w", "1", "-b", f"127.0.0.1:{self.port}", "trajectflow.app:create_app()"],
+            [
+                str(GUNICORN),
+                *("-w", str(workers), "--threads", str(threads), "-b", f"127.0.0.1:{self.port}"),
+                "trajectflow.app:create_app()",
+            ],
             cwd=ROOT,
             env=env,
             stdout=self._log,
@@ -49,7 +53,7 @@ class GunicornServer:
             try:
                 if requests.get(self.base_url + "/healthz", timeout=2).status_code == 200:
                     return
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or workers still importing
                 pass
             time.sleep(0.1)
         self._fail(f"gunicorn did not answer within {timeout:.0f}s")
