@@ -2,7 +2,8 @@
 
 Read straight from the XML so files from different modelers work: SpiffWorkflow properties
 (`formJsonSchemaFilename`, `phase`, `dueIn`, `candidateGroups`), Camunda 7 attributes
-(`camunda:formKey`, `camunda:candidateGroups`, `camunda:dueDate`, `camunda:property`) and Camunda 8
+(`camunda:formKey`, `camunda:candidateGroups`, `camunda:assignee`, `camunda:dueDate`,
+`camunda:followUpDate`, `camunda:property`) and Camunda 8
 (`zeebe:formDefinition`, `zeebe:assignmentDefinition`). A user task's role is its candidate group,
 else the name of the lane it sits in.
 """
@@ -125,6 +126,11 @@ def read_process_info(process: etree._Element, filename: str) -> ProcessInfo:
             first_group = groups.split(",")[0] if groups else None
             info.role = normalise_role(first_group or info.lane)
             info.due_in = props.get("dueIn") or element.get(f"{{{CAMUNDA_NS}}}dueDate")
+            # Camunda 7 attributes beside our own properties: a follow-up date is a due rule like dueDate.
+            for attribute, name in (("followUpDate", "followUpIn"), ("assignee", "assignee")):
+                value = element.get(f"{{{CAMUNDA_NS}}}{attribute}")
+                if value and name not in props:
+                    props[name] = value
         if kind == "callActivity" and element.get("calledElement"):
             called_processes.add(element.get("calledElement", ""))
         if kind == "businessRuleTask":
