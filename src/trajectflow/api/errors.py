@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, Response, jsonify
+from flask import Flask, Response, jsonify, request
 from flask_smorest import Api
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.routing import IntegerConverter
 
 from ..domain.errors import (
     Conflict,
@@ -21,6 +22,7 @@ from ..domain.errors import (
     Unauthenticated,
     ValidationFailed,
 )
+from .schemas import ApiErrorSchema
 
 STATUS = {
     NotFound: 404,
@@ -55,8 +57,20 @@ def error_response(status: int, code: str, message: str, details: Any = None) ->
     return jsonify({"error": code, "message": message, "details": details}), status
 
 
+class DatabaseId(IntegerConverter):
+    """`<int:…>` in URLs, bounded to the 64-bit ids the database holds: a larger number is no id (404)."""
+
+    def __init__(self, url_map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(url_map, *args, **kwargs)
+
+
 class TrajectflowApi(Api):
+    # The error body the OpenAPI document promises is the one handlers below send.
+    ERROR_SCHEMA = ApiErrorSchema
+
     def __init__(self, app: Flask) -> None:
+        app.url_map.converters["int"] = DatabaseId
         app.config.setdefault("API_TITLE", "trajectflow")
         app.config.setdefault("API_VERSION", "1")
         app.config.setdefault("OPENAPI_VERSION", "3.0.3")
@@ -65,6 +79,7 @@ class TrajectflowApi(Api):
         app.config.setdefault("OPENAPI_SWAGGER_UI_PATH", "/docs")
         app.config.setdefault("OPENAPI_SWAGGER_UI_URL", "/static/vendor/swagger-ui-dist/")
         super().__init__(app)
+        app.before_request(_refuse_nul_characters)
         app.register_error_handler(TrajectflowError, self.handle_trajectflow_error)
         app.register_error_handler(Exception, self.handle_unexpected)
 
@@ -93,6 +108,17 @@ class TrajectflowApi(Api):
             return response, status
         log.exception("unexpected error")
         return error_response(500, "internal_error", InternalServerError.description)
+
+
+def _refuse_nul_characters() -> tuple[Response, int] | None:
+    """NUL cannot be stored in PostgreSQL text (nor is it in any name or code): refuse it up front."""
+    if not request.path.startswith("/api"):
+        return None
+    in_query = any("\x00" in value for value in request.args.values())
+    in_body = request.is_json and "\\u0000" in request.get_data(as_text=True)
+    if in_query or in_body:
+        return error_response(400, "bad_request", "the request contains a NUL character")
+    return None
 
 
 def _flatten(messages: Any) -> dict[str, Any]:
