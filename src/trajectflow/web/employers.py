@@ -1,5 +1,5 @@
-"""Employer registry pages (list, register, detail with workplaces, placements and trajectplans) and
-programme pages (progress against targets per month)."""
+"""Employer registry pages (list, register, edit, detail with workplaces and their status, placements
+and trajectplans with evaluations) and programme pages (progress against targets per month, enrolment)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,16 @@ from werkzeug.wrappers import Response
 from ..domain.errors import Conflict, Forbidden, ValidationFailed
 from ..domain.municipalities import MUNICIPALITIES
 from ..services.employer_plans import employer_detail
-from ..services.employers import EmployerInput, WorkplaceInput, add_workplace, list_employers, register_employer
+from ..services.employers import (
+    WORKPLACE_STATUSES,
+    EmployerInput,
+    WorkplaceInput,
+    add_workplace,
+    list_employers,
+    register_employer,
+    set_workplace_status,
+    update_employer,
+)
 from ..services.programmes import list_programmes, programme_progress
 from .auth import current_web_actor, login_required, web_context
 from .errors import web_blueprint
@@ -67,7 +76,12 @@ def create() -> Any:
 @login_required
 def detail(employer_id: int) -> str:
     employer = employer_detail(web_context(), employer_id)
-    return render_template("employers/detail.html", employer=employer, programmes=list_programmes(web_context()))
+    return render_template(
+        "employers/detail.html",
+        employer=employer,
+        programmes=list_programmes(web_context()),
+        statuses=WORKPLACE_STATUSES,
+    )
 
 
 @bp.post("/werkgevers/<int:employer_id>/werkplekken")
@@ -90,6 +104,84 @@ def add_place(employer_id: int) -> Response:
     else:
         flash(_("Workplace added."), "success")
     return redirect(url_for("employer_pages.detail", employer_id=employer_id))
+
+
+def _contacts() -> list[dict[str, str]]:
+    rows = zip(
+        request.form.getlist("contact_name"),
+        request.form.getlist("contact_email"),
+        request.form.getlist("contact_phone"),
+        strict=False,
+    )
+    contacts = []
+    for name, email, phone in rows:
+        if name.strip():
+            contact = {"name": name.strip(), "email": email.strip(), "phone": phone.strip()}
+            contacts.append({k: v for k, v in contact.items() if v})
+    return contacts
+
+
+def _render_edit(employer_id: int, values: dict[str, Any], errors: dict[str, str], status: int = 200) -> Any:
+    return (
+        render_template(
+            "employers/edit.html",
+            employer_id=employer_id,
+            values=values,
+            errors=errors,
+            municipalities=MUNICIPALITIES,
+        ),
+        status,
+    )
+
+
+@bp.get("/werkgevers/<int:employer_id>/wijzigen")
+@login_required
+def edit(employer_id: int) -> Any:
+    return _render_edit(employer_id, employer_detail(web_context(), employer_id), {})
+
+
+@bp.post("/werkgevers/<int:employer_id>")
+@login_required
+def update(employer_id: int) -> Any:
+    values: dict[str, Any] = {
+        k: request.form.get(k, "").strip() for k in ("name", "kvk_number", "sector", "municipality", "location")
+    }
+    values["contacts"] = _contacts()
+    data = EmployerInput(
+        values["name"],
+        values["kvk_number"],
+        values["sector"] or None,
+        values["municipality"] or None,
+        values["location"] or None,
+        values["contacts"],
+    )
+    try:
+        update_employer(web_context(), current_web_actor(), employer_id, data)
+    except ValidationFailed as error:
+        details = error.details or {}
+        errors = {k: _("A KvK number has exactly 8 digits.") if k == "kvk_number" else _("Required") for k in details}
+        return _render_edit(employer_id, values, errors, 422)
+    except Conflict:
+        return _render_edit(
+            employer_id, values, {"kvk_number": _("An employer with this KvK number is registered.")}, 409
+        )
+    flash(_("Employer changed."), "success")
+    return redirect(url_for("employer_pages.detail", employer_id=employer_id))
+
+
+@bp.post("/werkgevers/<int:employer_id>/werkplekken/<int:workplace_id>/status")
+@login_required
+def place_status(employer_id: int, workplace_id: int) -> Response:
+    status = request.form.get("status", "")
+    try:
+        set_workplace_status(web_context(), current_web_actor(), workplace_id, status)
+    except ValidationFailed:
+        flash(_("Choose open, filled or closed."), "error")
+    except Forbidden:
+        flash(_("Only a werkgeversadviseur may do this."), "error")
+    else:
+        flash(_("Workplace status changed."), "success")
+    return redirect(url_for("employer_pages.detail", employer_id=employer_id) + "#workplaces")
 
 
 @bp.get("/programmas")
