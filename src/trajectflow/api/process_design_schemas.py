@@ -22,3 +22,27 @@ class ValidationReportSchema(Schema):
     errors = fields.Integer()
     warnings = fields.Integer()
     problems = fields.List(fields.Nested(ProblemSchema))
+
+
+class MigrationRequestSchema(Schema):
+    from_version = fields.Integer(required=True, validate=validate.Range(min=1))
+    to_version = fields.Integer(required=True, validate=validate.Range(min=1))
+    case_ids = fields.List(fields.Integer(validate=validate.Range(min=1)), load_default=None, allow_none=True)
+    dry_run = fields.Boolean(load_default=True, metadata={"description": "report only (the default)"})
+
+
+class CaseMigrationSchema(Schema):
+    case_id = fields.Integer()
+    outcome = fields.String(metadata={"description": "mapped or blocked"})
+    elements = fields.List(fields.String(), metadata={"description": "where the case is: its live element ids"})
+    reason = fields.String(allow_none=True, metadata={"description": "why a case is blocked"})
+
+
+class MigrationReportSchema(Schema):
+    process_id = fields.String()
+    from_version = fields.Integer()
+    to_version = fields.Integer()
+    dry_run = fields.Boolean()
+    mapped = fields.Integer()
+    blocked = fields.Integer()
+    cases = fields.List(fields.Nested(CaseMigrationSchema))

@@ -8,9 +8,15 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from ..services.deploy import validation_report
+from ..services.migration import migration_report
 from ..services.queries import list_processes
 from .identity import current_actor, service_context
-from .process_design_schemas import SourcesSchema, ValidationReportSchema
+from .process_design_schemas import (
+    MigrationReportSchema,
+    MigrationRequestSchema,
+    SourcesSchema,
+    ValidationReportSchema,
+)
 from .schemas import ProcessSchema
 
 blp = Blueprint("processes", __name__, url_prefix="/api/processes", description="Deployed process versions")
@@ -38,3 +44,24 @@ class Validate(MethodView):
         current_actor()
         ctx = service_context()
         return validation_report(body["files"], ctx.settings.forms_dir)
+
+
+@blp.route("/<string:process_id>/migrate")
+class Migrate(MethodView):
+    @blp.arguments(MigrationRequestSchema)
+    @blp.response(200, MigrationReportSchema)
+    def post(self, body: dict[str, Any], process_id: str):  # type: ignore[no-untyped-def]
+        """Move running cases from one version to another (role procesontwerper or teamleider).
+
+        Every case is `mapped` (its live elements exist in the target) or `blocked` with the reason.
+        `dry_run` (the default) reports without changing anything.
+        """
+        return migration_report(
+            service_context(),
+            current_actor(),
+            process_id,
+            body["from_version"],
+            body["to_version"],
+            body.get("case_ids"),
+            body["dry_run"],
+        )

@@ -18,6 +18,8 @@ from .loading import executable
 from .projection import record, synchronise
 
 DESIGNER_ROLES = frozenset({"procesontwerper", "beheerder"})
+# Moving cases is also a teamleider's call: they answer for the running work.
+MIGRATION_ROLES = DESIGNER_ROLES | {"teamleider"}
 MAPPED = "mapped"
 BLOCKED = "blocked"
 
@@ -33,9 +35,9 @@ class CaseMigration:
         return {"case_id": self.case_id, "outcome": self.outcome, "elements": self.elements, "reason": self.reason}
 
 
-def require_designer(actor: Actor) -> None:
-    if not actor.roles & DESIGNER_ROLES:
-        raise Forbidden("only a process designer may do this", {"required_role": sorted(DESIGNER_ROLES)})
+def require_designer(actor: Actor, roles: frozenset[str] = DESIGNER_ROLES) -> None:
+    if not actor.roles & roles:
+        raise Forbidden("only a process designer may do this", {"required_role": sorted(roles)})
 
 
 def migrate_cases(
@@ -52,7 +54,7 @@ def migrate_cases(
     Each case is mapped or blocked (with the reason); a real run records that in the case's history
     and commits once. A dry run computes the same outcomes and changes nothing.
     """
-    require_designer(actor)
+    require_designer(actor, MIGRATION_ROLES)
     now = ctx.clock.now()
     with ctx.uow() as uow:
         session = uow.session
@@ -101,3 +103,26 @@ def _version(session: Session, process_id: str, version: int) -> ProcessVersion:
     if found is None:
         raise NotFound(f"process '{process_id}' version {version} is not deployed", {"process_id": process_id})
     return found
+
+
+def migration_report(
+    ctx: ServiceContext,
+    actor: Actor,
+    process_id: str,
+    from_version: int,
+    to_version: int,
+    case_ids: list[int] | None = None,
+    dry_run: bool = True,
+) -> dict[str, Any]:
+    """`migrate_cases` as data for the API and the page: the outcome per case and the counts."""
+    results = migrate_cases(ctx, actor, process_id, from_version, to_version, case_ids, dry_run)
+    mapped = sum(1 for r in results if r.outcome == MAPPED)
+    return {
+        "process_id": process_id,
+        "from_version": from_version,
+        "to_version": to_version,
+        "dry_run": dry_run,
+        "mapped": mapped,
+        "blocked": len(results) - mapped,
+        "cases": [r.as_dict() for r in results],
+    }

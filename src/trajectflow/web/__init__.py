@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask
 
 from ..domain.roles import SUPERVISOR_ROLES
+from ..services.migration import MIGRATION_ROLES
 from .auth import bp as auth_bp
 from .csrf import install_csrf
 from .errors import install_app_error_pages
@@ -21,13 +22,14 @@ from .templating import install_template_helpers
 
 def _blueprints() -> list[Blueprint]:
     from .cases import bp as cases_bp
+    from .designer import bp as designer_bp
     from .employers import bp as employers_bp
     from .melding import bp as melding_bp
     from .supervisor import bp as supervisor_bp
     from .tasks import bp as tasks_bp
     from .worklist import bp as worklist_bp
 
-    return [auth_bp, i18n_bp, worklist_bp, tasks_bp, cases_bp, melding_bp, supervisor_bp, employers_bp]
+    return [auth_bp, i18n_bp, worklist_bp, tasks_bp, cases_bp, melding_bp, supervisor_bp, employers_bp, designer_bp]
 
 
 def register_web(app: Flask) -> None:
@@ -43,3 +45,4 @@ def register_web(app: Flask) -> None:
     add_nav_item(app, "supervisor.reports_page", "reports", SUPERVISOR_ROLES)
     add_nav_item(app, "employer_pages.index", "employers")
     add_nav_item(app, "employer_pages.programmes", "programmes")
+    add_nav_item(app, "designer.migrate", "migration", MIGRATION_ROLES)

@@ -17,6 +17,7 @@ LABELS = {
     "reports": _l("Reports"),
     "employers": _l("Employers"),
     "programmes": _l("Programmes"),
+    "migration": _l("Move cases"),
 }
 
 
