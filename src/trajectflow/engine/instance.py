@@ -113,7 +113,10 @@ class EngineInstance:
 
     def fire_timers(self, now: datetime) -> None:
         """Let every timer due at or before `now` fire, then continue the process."""
-        self.advance(FixedClock(now + timedelta(microseconds=1)))
+        clock = FixedClock(now + timedelta(microseconds=1))
+        with bound_clock(clock):
+            self.workflow.refresh_timers()  # the due timers become ready, so the first round runs them
+        self.advance(clock)
 
     def retry_errors(self, clock: Clock) -> None:
         for task in self.workflow.get_tasks(state=TaskState.ERROR):

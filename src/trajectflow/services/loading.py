@@ -57,7 +57,8 @@ def executable(version: ProcessVersion) -> ExecutableSpec:
 
 def load_instance(session: Session, case: Case) -> tuple[ProcessVersion, EngineInstance]:
     """The case's process version and engine instance (from this process's cache when the row allows)."""
-    version = session.get(ProcessVersion, case.process_version_id)
+    with session.no_autoflush:  # a batch of cases writes everything at its commit, not here
+        version = session.get(ProcessVersion, case.process_version_id)
     assert version is not None  # foreign key
     cached = INSTANCE_CACHE.take(case.id, case.lock_version, version.content_hash, case.engine_state)
     return version, cached or EngineInstance.load(executable(version), case.engine_state)
