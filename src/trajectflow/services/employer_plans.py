@@ -150,3 +150,38 @@ def employer_detail(ctx: ServiceContext, employer_id: int) -> dict[str, Any]:
             "plans": [plan_dict(p, employer) for p in plans],
             "history": registry_history(session, "employer", employer_id),
         }
+
+
+def case_employment(ctx: ServiceContext, case_id: int) -> dict[str, Any]:
+    """The case's trajectplans with employers and its placements, each with the employer's name."""
+    with ctx.uow(write=False) as uow:
+        session = uow.session
+        plans = session.execute(
+            select(EmployerPlan, Employer)
+            .join(Employer, Employer.id == EmployerPlan.employer_id)
+            .where(EmployerPlan.case_id == case_id)
+            .order_by(EmployerPlan.id)
+        )
+        placements = session.execute(
+            select(Placement, Employer.name, Workplace.description)
+            .join(Employer, Employer.id == Placement.employer_id)
+            .outerjoin(Workplace, Workplace.id == Placement.workplace_id)
+            .where(Placement.case_id == case_id)
+            .order_by(Placement.start_date, Placement.id)
+        )
+        return {
+            "plans": [plan_dict(p, e) for p, e in plans],
+            "placements": [
+                {
+                    "id": p.id,
+                    "employer_id": p.employer_id,
+                    "employer_name": name,
+                    "workplace_id": p.workplace_id,
+                    "workplace": description,
+                    "start_date": p.start_date,
+                    "contract": p.contract,
+                    "hours_per_week": p.hours_per_week,
+                }
+                for p, name, description in placements
+            ],
+        }

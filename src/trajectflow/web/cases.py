@@ -10,8 +10,11 @@ from werkzeug.wrappers import Response
 
 from ..domain.errors import ValidationFailed
 from ..services.dossier import case_diagram, case_dossier
+from ..services.employer_plans import case_employment
 from ..services.notes import add_note, list_notes
+from ..services.programmes import ENROL_ROLES, list_programmes
 from .auth import current_web_actor, login_required, web_context
+from .employers import plan_view_context
 from .errors import web_blueprint
 
 bp = web_blueprint("dossier", __name__, url_prefix="/dossiers")
@@ -24,7 +27,15 @@ def show(case_id: int) -> Any:
     dossier = case_dossier(ctx, current_web_actor(), case_id)
     diagram = case_diagram(ctx, case_id)
     return render_template(
-        "cases/dossier.html", case=dossier, notes=list_notes(ctx, case_id), diagram=diagram, note_error=None
+        "cases/dossier.html",
+        case=dossier,
+        notes=list_notes(ctx, case_id),
+        diagram=diagram,
+        note_error=None,
+        employment=case_employment(ctx, case_id),
+        programmes=list_programmes(ctx),
+        may_enrol=bool(current_web_actor().roles & ENROL_ROLES),
+        **plan_view_context(),
     )
 
 

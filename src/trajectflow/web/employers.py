@@ -3,15 +3,17 @@ and trajectplans with evaluations) and programme pages (progress against targets
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
-from ..domain.errors import Conflict, Forbidden, ValidationFailed
+from ..domain.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..domain.municipalities import MUNICIPALITIES
-from ..services.employer_plans import employer_detail
+from ..services.employer_plans import EVALUATION_ROLES, EvaluationInput, employer_detail, evaluate_plan
 from ..services.employers import (
     WORKPLACE_STATUSES,
     EmployerInput,
@@ -22,11 +24,24 @@ from ..services.employers import (
     set_workplace_status,
     update_employer,
 )
-from ..services.programmes import list_programmes, programme_progress
+from ..services.programmes import ENROL_ROLES, enrol_case, list_programmes, programme_progress
 from .auth import current_web_actor, login_required, web_context
 from .errors import web_blueprint
+from .redirects import safe_next
 
 bp = web_blueprint("employer_pages", __name__, url_prefix="")
+
+OUTCOME_LABELS = {"op_koers": _l("on track"), "bijsturen": _l("adjust"), "gestopt": _l("stopped")}
+
+
+def plan_view_context() -> dict[str, Any]:
+    """What the trajectplan partial (employers/_plan.html) needs besides the plan."""
+    actor = current_web_actor()
+    return {
+        "outcome_labels": {key: str(label) for key, label in OUTCOME_LABELS.items()},
+        "today": web_context().clock.now().date(),
+        "may_evaluate": bool(actor.roles & EVALUATION_ROLES),
+    }
 
 
 @bp.get("/werkgevers")
@@ -81,7 +96,25 @@ def detail(employer_id: int) -> str:
         employer=employer,
         programmes=list_programmes(web_context()),
         statuses=WORKPLACE_STATUSES,
+        **plan_view_context(),
     )
+
+
+@bp.post("/trajectplannen/<int:plan_id>/evaluaties")
+@login_required
+def evaluate(plan_id: int) -> Response:
+    back = safe_next(request.form.get("next"))
+    try:
+        when = date.fromisoformat(request.form.get("date", ""))
+        evaluation = EvaluationInput(when, request.form.get("outcome", ""), request.form.get("note") or None)
+        evaluate_plan(web_context(), current_web_actor(), plan_id, evaluation)
+    except (ValidationFailed, ValueError):
+        flash(_("The evaluation was not added: give a date and an outcome."), "error")
+    except Forbidden:
+        flash(_("Only caseworkers of the placement may evaluate a plan."), "error")
+    else:
+        flash(_("Evaluation added."), "success")
+    return redirect(back)
 
 
 @bp.post("/werkgevers/<int:employer_id>/werkplekken")
@@ -194,4 +227,45 @@ def programmes() -> str:
 @login_required
 def programme(programme_id: int) -> str:
     progress = programme_progress(web_context(), programme_id)
-    return render_template("employers/programme.html", progress=progress, p=progress["programme"])
+    return render_template(
+        "employers/programme.html",
+        progress=progress,
+        p=progress["programme"],
+        may_enrol=bool(current_web_actor().roles & ENROL_ROLES),
+        case_number=request.args.get("case", ""),
+    )
+
+
+@bp.post("/programmas/inschrijvingen")
+@login_required
+def enrol_chosen() -> Response:
+    """Enrolment from the case dossier, where the programme is chosen in the form."""
+    programme = request.form.get("programme_id", "")
+    if not programme.isdigit():
+        flash(_("Choose a programme."), "error")
+        return redirect(safe_next(request.form.get("next"), "employer_pages.programmes"))
+    return enrol(int(programme))
+
+
+@bp.post("/programmas/<int:programme_id>/inschrijvingen")
+@login_required
+def enrol(programme_id: int) -> Response:
+    number = request.form.get("case_id", "").strip()
+    back = safe_next(request.form.get("next"), "employer_pages.programmes")
+    if not number.isdigit():
+        flash(_("Give a case number."), "error")
+        return redirect(back)
+    try:
+        enrol_case(web_context(), current_web_actor(), programme_id, int(number))
+    except ValidationFailed as error:
+        reasons = "; ".join(str(r) for r in (error.details or {}).get("case_id", []))
+        flash(_("Case %(id)s does not meet the enrolment rule: %(reasons)s", id=number, reasons=reasons), "error")
+    except Conflict:
+        flash(_("Case %(id)s is already enrolled.", id=number), "error")
+    except NotFound:
+        flash(_("Case %(id)s does not exist.", id=number), "error")
+    except Forbidden:
+        flash(_("You may not enrol cases."), "error")
+    else:
+        flash(_("Case %(id)s enrolled.", id=number), "success")
+    return redirect(back)
