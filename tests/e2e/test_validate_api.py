@@ -15,7 +15,7 @@ TRAJECTFLOW = Path(sys.executable).parent / "trajectflow"
 
 
 def test_validate_endpoint_reports_problems_with_severity(server, deployed) -> None:  # type: ignore[no-untyped-def]
-    shipped = {p.name: p.read_text(encoding="utf-8") for p in sorted((ROOT / "processes").iterdir())}
+    shipped = {p.name: p.read_text(encoding="utf-8") for p in sorted((ROOT / "processes").iterdir()) if p.is_file()}
     clean = server.request("POST", "/api/processes/validate", user="procesontwerper", json={"files": shipped})
     assert clean.status_code == 200, clean.text
     assert clean.json() == {"valid": True, "errors": 0, "warnings": 0, "problems": []}

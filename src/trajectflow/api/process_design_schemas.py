@@ -46,3 +46,33 @@ class MigrationReportSchema(Schema):
     mapped = fields.Integer()
     blocked = fields.Integer()
     cases = fields.List(fields.Nested(CaseMigrationSchema))
+
+
+class PinRequestSchema(Schema):
+    version = fields.Integer(required=True, validate=validate.Range(min=1))
+
+
+class PinSchema(Schema):
+    process_id = fields.String()
+    municipality = fields.String()
+    version = fields.Integer()
+    pinned_at = fields.DateTime()
+    pinned_by = fields.String()
+
+
+class DeployedVersionSchema(Schema):
+    process_id = fields.String()
+    version = fields.Integer()
+    created = fields.Boolean(metadata={"description": "false when the content was deployed before"})
+
+
+class DeploymentSchema(Schema):
+    id = fields.Integer()
+    deployed_at = fields.DateTime()
+    actor = fields.String()
+    files = fields.List(fields.String())
+    versions = fields.List(fields.Nested(DeployedVersionSchema))
+
+
+class DeployResultSchema(Schema):
+    versions = fields.List(fields.Nested(DeployedVersionSchema))

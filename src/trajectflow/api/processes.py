@@ -65,3 +65,6 @@ class Migrate(MethodView):
             body.get("case_ids"),
             body["dry_run"],
         )
+
+
+from . import process_design  # noqa: E402,F401  (deploy, deployment log and pins register on blp)

@@ -18,6 +18,7 @@ from ..store.models import Case, Client, ProcessVersion
 from .context import ServiceContext
 from .deadline_policy import deadline_policy
 from .loading import executable
+from .pins import pinned_version
 from .projection import record, synchronise
 
 
@@ -39,7 +40,10 @@ def start_case(
     version: int | None = None,
     channel: str = "loket",
 ) -> int:
-    """Register the melding: find or create the client and start the process (latest or given version)."""
+    """Register the melding: find or create the client and start the process.
+
+    On `version`, else the version pinned for the municipality, else the latest.
+    """
     municipality_code = normalise_municipality(municipality)
     if municipality_code is None:
         raise ValidationFailed(
@@ -48,6 +52,8 @@ def start_case(
     now = ctx.clock.now()
     with ctx.uow() as uow:
         session = uow.session
+        if version is None:  # a municipality may keep new cases on a pinned version
+            version = pinned_version(session, process_id, municipality_code)
         process_version = _version(session, process_id, version)
         client_row = _client(session, client, client_id, municipality_code, now)
         start_data = {

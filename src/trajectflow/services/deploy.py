@@ -11,11 +11,13 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from ..domain.cases import Actor
 from ..domain.errors import InvalidProcess, ProcessProblem
 from ..engine.library import ProcessLibrary, read_library, require_valid
-from ..store.models import ProcessVersion
+from ..store.models import Deployment, ProcessVersion
 from .context import ServiceContext
 from .forms import load_forms
+from .migration import require_designer
 
 PROCESS_SUFFIXES = (".bpmn", ".bpmn20.xml", ".dmn")
 
@@ -56,7 +58,11 @@ def validation_report(sources: Mapping[str, bytes | str], forms_dir: Path) -> di
 def deploy_sources(
     ctx: ServiceContext, sources: Mapping[str, bytes | str], forms_dir: Path, actor: str | None = None
 ) -> list[DeployedVersion]:
-    """Validate all sources together and store a version for each executable process that changed."""
+    """Validate all sources together and store a version for each executable process that changed.
+
+    Every deploy is logged (`deployments`: who, which files, which versions came of it), also when
+    nothing changed; the API requires the designer role before it gets here, the CLI deploys as "cli".
+    """
     forms = load_forms(forms_dir)
     library = read_library(sources, forms)
     require_valid(library)
@@ -91,6 +97,14 @@ def deploy_sources(
             )
             uow.session.add(version)
             results.append(DeployedVersion(process_id, version.version, True))
+        uow.session.add(
+            Deployment(
+                deployed_at=ctx.clock.now(),
+                actor=actor or "unknown",
+                files=sorted(sources),
+                versions=[{"process_id": r.process_id, "version": r.version, "created": r.created} for r in results],
+            )
+        )
         uow.commit()
     return results
 
@@ -110,3 +124,19 @@ def _version_hash(sources_hash: str, forms: dict) -> str:
 def _forms_used(elements: dict, forms: dict) -> dict:
     names = {info["form"] for process in elements.values() for info in process.values() if info.get("form")}
     return {name: forms[name] for name in sorted(names) if isinstance(forms.get(name), dict)}
+
+
+def deploy_as(ctx: ServiceContext, actor: Actor, sources: Mapping[str, bytes | str]) -> list[DeployedVersion]:
+    """Deploy on behalf of a signed-in user: process designers (procesontwerper, beheerder) only."""
+    require_designer(actor)
+    return deploy_sources(ctx, sources, ctx.settings.forms_dir, actor.username)
+
+
+def deployment_log(ctx: ServiceContext, limit: int = 50) -> list[dict[str, Any]]:
+    """The latest deploys, newest first: who, when, which files, which versions."""
+    with ctx.uow(write=False) as uow:
+        rows = uow.session.scalars(select(Deployment).order_by(Deployment.id.desc()).limit(limit))
+        return [
+            {"id": r.id, "deployed_at": r.deployed_at, "actor": r.actor, "files": r.files, "versions": r.versions}
+            for r in rows
+        ]

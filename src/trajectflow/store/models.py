@@ -309,7 +309,9 @@ class TaskDraft(Base):
     saved_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
-# The employer registry and programmes live in their own module on the same metadata.
+# The employer registry and programmes, and the process designer's pins and deployment log, live in
+# their own modules on the same metadata.
+from .design_models import Deployment, ProcessPin  # noqa: E402,F401
 from .registry_models import (  # noqa: E402,F401
     Employer,
     EmployerPlan,
