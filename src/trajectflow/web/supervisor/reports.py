@@ -1,14 +1,17 @@
-"""The reports page (charts with their numbers beside them) and CSV/XLSX downloads of each table."""
+"""The reports page (charts with their numbers beside them), the billing of purchased services, and
+CSV/XLSX downloads of each table."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from flask import Response, render_template, request
 
 from ...domain.errors import ValidationFailed
 from ...domain.municipalities import MUNICIPALITIES
 from ...domain.organisations import ORGANISATIONS
+from ...services.kpis import KpiTable, billing_table
 from ...services.programmes import list_programmes
 from ...services.report_export import to_csv, to_xlsx
 from ...services.reports import ReportPeriod, all_reports, report
@@ -35,11 +38,25 @@ def _period() -> ReportPeriod:
     )
 
 
+def _billing(period: ReportPeriod) -> KpiTable:
+    """The billing table with organisation and municipality names instead of their codes."""
+    table = billing_table(web_context(), current_web_actor(), period)
+    rows: list[list[Any]] = [
+        [ORGANISATIONS[org].name if org in ORGANISATIONS else org, MUNICIPALITIES.get(m, m), *rest]
+        for org, m, *rest in table.rows
+    ]
+    return KpiTable(table.key, table.columns, rows, chart="")
+
+
+def _table(key: str, period: ReportPeriod) -> KpiTable:
+    return _billing(period) if key == "billing" else report(web_context(), current_web_actor(), key, period)
+
+
 @bp.get("/rapportages")
 @supervisor_required
 def reports_page() -> str:
     period = _period()
-    tables = all_reports(web_context(), current_web_actor(), period)
+    tables = [*all_reports(web_context(), current_web_actor(), period), _billing(period)]
     return render_template(
         "supervisor/reports.html",
         tables=[
@@ -63,7 +80,7 @@ def reports_page() -> str:
 @bp.get("/rapportages/<key>.<any(csv, xlsx):file_format>")
 @supervisor_required
 def report_download(key: str, file_format: str) -> Response:
-    table = report(web_context(), current_web_actor(), key, _period())
+    table = _table(key, _period())
     names, rows = headers(table.columns), labelled_rows(table.rows)
     if file_format == "csv":
         response = Response(to_csv(names, rows), mimetype="text/csv; charset=utf-8")
