@@ -17,6 +17,7 @@ from ..services.employers import (
     set_workplace_status,
     update_employer,
 )
+from .employer_schemas import EmployerDetailSchema, EmployerListItemSchema, PlanSchema
 from .identity import current_actor, service_context
 from .schemas import ApiErrorSchema
 from .serialise import iso_json
@@ -74,14 +75,14 @@ class CreatedSchema(Schema):
 @blp.route("/employers")
 class Employers(MethodView):
     @blp.arguments(EmployerQueryArgs, location="query")
-    @blp.response(200)
+    @blp.response(200, EmployerListItemSchema(many=True))
     def get(self, args):  # type: ignore[no-untyped-def]
         """Registered employers with their number of open workplaces."""
         current_actor()
         return iso_json(list_employers(service_context(), **args))
 
     @blp.arguments(EmployerInSchema)
-    @blp.response(201)
+    @blp.response(201, EmployerDetailSchema)
     @blp.alt_response(403, schema=ApiErrorSchema)
     @blp.alt_response(409, schema=ApiErrorSchema)
     @blp.alt_response(422, schema=ApiErrorSchema)
@@ -94,7 +95,7 @@ class Employers(MethodView):
 
 @blp.route("/employers/<int:employer_id>")
 class EmployerDetail(MethodView):
-    @blp.response(200)
+    @blp.response(200, EmployerDetailSchema)
     @blp.alt_response(404, schema=ApiErrorSchema)
     def get(self, employer_id: int):  # type: ignore[no-untyped-def]
         """The employer with workplaces, placements, trajectplans and change history."""
@@ -102,7 +103,7 @@ class EmployerDetail(MethodView):
         return iso_json(employer_detail(service_context(), employer_id))
 
     @blp.arguments(EmployerInSchema)
-    @blp.response(200)
+    @blp.response(200, EmployerDetailSchema)
     @blp.alt_response(403, schema=ApiErrorSchema)
     @blp.alt_response(404, schema=ApiErrorSchema)
     @blp.alt_response(422, schema=ApiErrorSchema)
@@ -139,7 +140,7 @@ class WorkplaceStatus(MethodView):
 @blp.route("/employer-plans")
 class Plans(MethodView):
     @blp.arguments(PlanQueryArgs, location="query")
-    @blp.response(200)
+    @blp.response(200, PlanSchema(many=True))
     def get(self, args):  # type: ignore[no-untyped-def]
         """Trajectplans with employers, of a case or of an employer."""
         current_actor()
@@ -148,7 +149,7 @@ class Plans(MethodView):
 
 @blp.route("/employer-plans/<int:plan_id>")
 class PlanDetail(MethodView):
-    @blp.response(200)
+    @blp.response(200, PlanSchema)
     @blp.alt_response(404, schema=ApiErrorSchema)
     def get(self, plan_id: int):  # type: ignore[no-untyped-def]
         """One trajectplan: goals, ontwikkelafspraken, kostenverdeling, instruments, evaluations."""
@@ -159,7 +160,7 @@ class PlanDetail(MethodView):
 @blp.route("/employer-plans/<int:plan_id>/evaluations")
 class PlanEvaluations(MethodView):
     @blp.arguments(EvaluationInSchema)
-    @blp.response(201)
+    @blp.response(201, PlanSchema)
     @blp.alt_response(403, schema=ApiErrorSchema)
     @blp.alt_response(404, schema=ApiErrorSchema)
     def post(self, body, plan_id: int):  # type: ignore[no-untyped-def]

@@ -7,6 +7,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from ..services.programmes import ProgrammeInput, create_programme, enrol_case, list_programmes, programme_progress
+from .employer_schemas import ProgrammeProgressSchema, ProgrammeSchema
 from .identity import current_actor, service_context
 from .schemas import ApiErrorSchema
 from .serialise import iso_json
@@ -36,14 +37,14 @@ class EnrolSchema(Schema):
 
 @blp.route("")
 class Programmes(MethodView):
-    @blp.response(200)
+    @blp.response(200, ProgrammeSchema(many=True))
     def get(self):  # type: ignore[no-untyped-def]
         """Every programme with its period, municipalities, targets and enrolment rule."""
         current_actor()
         return iso_json(list_programmes(service_context()))
 
     @blp.arguments(ProgrammeInSchema)
-    @blp.response(201)
+    @blp.response(201, ProgrammeProgressSchema)
     @blp.alt_response(403, schema=ApiErrorSchema)
     @blp.alt_response(409, schema=ApiErrorSchema)
     @blp.alt_response(422, schema=ApiErrorSchema)
@@ -57,7 +58,7 @@ class Programmes(MethodView):
 
 @blp.route("/<int:programme_id>")
 class ProgrammeProgress(MethodView):
-    @blp.response(200)
+    @blp.response(200, ProgrammeProgressSchema)
     @blp.alt_response(404, schema=ApiErrorSchema)
     def get(self, programme_id: int):  # type: ignore[no-untyped-def]
         """The programme with enrolled cases, residents to paid work and employers with a workplace, per month."""
