@@ -34,7 +34,7 @@ def test_deploy_needs_the_designer_role_and_is_logged_per_caller(server, ctx) ->
 
     first = server.request("POST", DEPLOY, user="procesontwerper", json=body)
     assert first.status_code == 201, first.text
-    assert first.json() == {"versions": [{"process_id": "verhuizen", "version": 1, "created": True}]}
+    assert first.json() == {"versions": [{"process_id": "verhuizen", "version": 1, "created": True}], "warnings": []}
     upload = {"files": ("verhuizen.bpmn", _sources(V2)["verhuizen.bpmn"].encode(), "application/xml")}
     second = server.request("POST", DEPLOY, user="beheerder", files=upload)
     assert second.status_code == 201, second.text

@@ -57,12 +57,12 @@ class Deploy(MethodView):
         """Validate and deploy BPMN/DMN files (role procesontwerper or beheerder); logged with the caller.
 
         A new version is made per executable process whose content changed; unchanged processes
-        report their existing version with `created: false`. Invalid files: 422 with every problem.
+        report their existing version with `created: false`; `warnings` lists what deployed but deserves a look
+        (e.g. a bpmn-js file whose only process is marked isExecutable="false"). Invalid files: 422 with every problem.
         """
         actor = current_actor()
         sources = _uploaded_sources()
-        results = deploy_as(service_context(), actor, sources)
-        return {"versions": [r.__dict__ for r in results]}
+        return deploy_as(service_context(), actor, sources)
 
 
 @blp.route("/deployments")

@@ -76,3 +76,4 @@ class DeploymentSchema(Schema):
 
 class DeployResultSchema(Schema):
     versions = fields.List(fields.Nested(DeployedVersionSchema))
+    warnings = fields.List(fields.Nested(ProblemSchema))

@@ -24,6 +24,17 @@ from .xml import BPMN_NS, is_bpmn, is_dmn, parse_xml
 RESERVED_IDS = {"Start", "End", "Root"}
 
 
+def _not_executable_warning(filename: str, line: int | None, process_id: str) -> ProcessProblem:
+    return ProcessProblem(
+        filename,
+        line,
+        process_id,
+        'isExecutable="false" on the only process(es) of this file (bpmn-js saves that by default): '
+        'deployed anyway; set isExecutable="true" on the process to silence this',
+        severity="warning",
+    )
+
+
 @dataclass
 class ProcessDefinition:
     """One executable process with everything it needs: its sources, metadata and content hash."""
@@ -137,8 +148,15 @@ def _index_processes(library: ProcessLibrary, filename: str, root: etree._Elemen
                     f"rename it (e.g. '{element_id.lower()}_event')",
                 )
             )
-    for process in root.findall(f"{{{BPMN_NS}}}process"):
+    processes = root.findall(f"{{{BPMN_NS}}}process")
+    # bpmn-js saves isExecutable="false" by default: a file with no executable process at all means
+    # its processes (not a collaboration's external pools beside an executable one) are meant to run.
+    none_executable = all(p.get("isExecutable", "true").lower() == "false" for p in processes)
+    for process in processes:
         info = read_process_info(process, filename)
+        if none_executable:
+            info.executable = True
+            library.problems.append(_not_executable_warning(filename, process.sourceline, info.process_id))
         if info.name == info.process_id and info.process_id in pool_names:
             info.name = pool_names[info.process_id]
         if info.process_id in library.processes:

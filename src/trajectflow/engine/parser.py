@@ -29,3 +29,11 @@ class LiberalBusinessRuleTaskParser(BusinessRuleTaskParser):
 class TrajectflowParser(SpiffBpmnParser):
     OVERRIDE_PARSER_CLASSES = dict(SpiffBpmnParser.OVERRIDE_PARSER_CLASSES)
     OVERRIDE_PARSER_CLASSES[full_tag("businessRuleTask")] = (LiberalBusinessRuleTaskParser, BusinessRuleTask)
+
+    def get_spec(self, process_id, required=True):  # type: ignore[no-untyped-def]
+        # The library decides what is executable: bpmn-js saves new diagrams with isExecutable="false",
+        # and a file whose processes are all marked so is deployed anyway (with a warning).
+        process_parser = self.get_process_parser(process_id)
+        if process_parser is not None:
+            process_parser.process_executable = True
+        return super().get_spec(process_id, required)

@@ -66,6 +66,12 @@ def deploy_sources(
     forms = load_forms(forms_dir)
     library = read_library(sources, forms)
     require_valid(library)
+    return _store_versions(ctx, library, forms, actor)
+
+
+def _store_versions(
+    ctx: ServiceContext, library: ProcessLibrary, forms: dict, actor: str | None
+) -> list[DeployedVersion]:
     results: list[DeployedVersion] = []
     with ctx.uow() as uow:
         for process_id in library.executable_ids():
@@ -101,7 +107,7 @@ def deploy_sources(
             Deployment(
                 deployed_at=ctx.clock.now(),
                 actor=actor or "unknown",
-                files=sorted(sources),
+                files=sorted(library.sources),
                 versions=[{"process_id": r.process_id, "version": r.version, "created": r.created} for r in results],
             )
         )
@@ -126,10 +132,17 @@ def _forms_used(elements: dict, forms: dict) -> dict:
     return {name: forms[name] for name in sorted(names) if isinstance(forms.get(name), dict)}
 
 
-def deploy_as(ctx: ServiceContext, actor: Actor, sources: Mapping[str, bytes | str]) -> list[DeployedVersion]:
-    """Deploy on behalf of a signed-in user: process designers (procesontwerper, beheerder) only."""
+def deploy_as(ctx: ServiceContext, actor: Actor, sources: Mapping[str, bytes | str]) -> dict[str, Any]:
+    """Deploy on behalf of a user, process designers (procesontwerper, beheerder) only: versions and warnings."""
     require_designer(actor)
-    return deploy_sources(ctx, sources, ctx.settings.forms_dir, actor.username)
+    forms = load_forms(ctx.settings.forms_dir)
+    library = read_library(sources, forms)
+    require_valid(library)
+    results = _store_versions(ctx, library, forms, actor.username)
+    return {
+        "versions": [{"process_id": r.process_id, "version": r.version, "created": r.created} for r in results],
+        "warnings": [p.as_dict() for p in library.problems if p.severity != "error"],
+    }
 
 
 def deployment_log(ctx: ServiceContext, limit: int = 50) -> list[dict[str, Any]]:
