@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask
 
 from ..domain.roles import SUPERVISOR_ROLES
-from ..services.migration import MIGRATION_ROLES
+from ..services.migration import DESIGNER_ROLES, MIGRATION_ROLES
 from .auth import bp as auth_bp
 from .csrf import install_csrf
 from .errors import install_app_error_pages
@@ -45,4 +45,5 @@ def register_web(app: Flask) -> None:
     add_nav_item(app, "supervisor.reports_page", "reports", SUPERVISOR_ROLES)
     add_nav_item(app, "employer_pages.index", "employers")
     add_nav_item(app, "employer_pages.programmes", "programmes")
+    add_nav_item(app, "designer.index", "designer", DESIGNER_ROLES)
     add_nav_item(app, "designer.migrate", "migration", MIGRATION_ROLES)

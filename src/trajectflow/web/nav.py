@@ -18,6 +18,7 @@ LABELS = {
     "employers": _l("Employers"),
     "programmes": _l("Programmes"),
     "migration": _l("Move cases"),
+    "designer": _l("Process design"),
 }
 
 

@@ -22,3 +22,22 @@ def test_migration_page_dry_runs_then_moves_cases(signed_in, parked) -> None:  #
     assert "0 van 1 zaak/zaken naar versie 2; 1 geblokkeerd." in again.text, "only the blocked case is left on v1"
     empty = teamleider.post("/procesontwerp/migreren", {"process_id": "verhuizen"}, from_page="/procesontwerp/migreren")
     assert empty.status_code == 422 and "Kies een proces en beide versies." in empty.text
+
+
+def test_decision_tables_are_rendered_and_designer_pages_need_the_role(signed_in) -> None:  # type: ignore[no-untyped-def]
+    assert signed_in("teamleider").get("/procesontwerp/").status_code == 403
+    designer = signed_in("procesontwerper")
+    index = designer.get("/procesontwerp/")
+    assert index.status_code == 200 and "/procesontwerp/modeler/participatie_traject/1" in index.text
+    page = designer.get("/procesontwerp/beslistabellen/participatie_traject/1")
+    assert page.status_code == 200 and "Beslistabellen" in page.text
+    assert 'data-decision="route_decision"' in page.text and "<strong>FIRST</strong>" in page.text
+    assert "Arbeidsvermogen" in page.text and "<code>&#34;geen&#34;</code>" in page.text
+    assert 'data-rule="rule_route_1"' in page.text
+    assert designer.get("/procesontwerp/beslistabellen/participatie_traject/9").status_code == 404
+    sources = designer.get("/procesontwerp/modeler/participatie_traject/1/bronnen.json").json()
+    assert sources["main"] == "participatie_traject.bpmn" and "route_decision.dmn" in sources["files"]
+    no_token = designer.http.post(
+        designer.server.base_url + "/procesontwerp/valideren", json={"files": sources["files"]}
+    )
+    assert no_token.status_code == 400, "the modeler's JSON calls carry the CSRF header"

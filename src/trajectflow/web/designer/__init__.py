@@ -10,4 +10,4 @@ bp = web_blueprint("designer", __name__, url_prefix="/procesontwerp")
 designer_required = role_required(*sorted(DESIGNER_ROLES))
 migration_required = role_required(*sorted(MIGRATION_ROLES))
 
-from . import migration  # noqa: E402,F401  (routes register on bp)
+from . import migration, modeler  # noqa: E402,F401  (routes register on bp)
