@@ -40,6 +40,8 @@ def compact(top: BpmnWorkflow) -> int:
 
 
 def _compact_one(top: BpmnWorkflow, workflow: Any) -> int:
+    if len(workflow.tasks) < COMPACT_AFTER_DEPTH:
+        return 0  # too few tasks for a chain of finished ancestors that deep
     live = [t for t in workflow.tasks.values() if not t.has_state(_FINISHED)]
     if not live:
         return 0

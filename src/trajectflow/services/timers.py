@@ -22,7 +22,7 @@ from ..domain.errors import Conflict, EngineFailure
 from ..store.models import Case, ProcessVersion, Timer
 from .context import ServiceContext
 from .loading import load_instance
-from .projection import CaseRows, load_case_rows, synchronise
+from .projection import CaseRows, load_case_rows, synchronise, write_cases_in_bulk
 from .tasks import mark_errored
 
 log = logging.getLogger(__name__)
@@ -92,6 +92,7 @@ def _fire_batch(ctx: ServiceContext, now: datetime, batch_size: int) -> tuple[in
             versions = load_versions(uow.session, {case.process_version_id for case in cases})  # noqa: F841
             # No flush per case: the batch's task, timer and event rows go out in bulk at the commit.
             fired = sum(_fire_case(uow.session, case, now, rows[case.id], flush=False) for case in cases)
+            write_cases_in_bulk(uow.session, cases)
             uow.commit()
             return len(cases), fired
     except Conflict:
