@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session
 
 from ..domain.cases import CaseStatus
@@ -92,7 +92,7 @@ def _fire_batch(ctx: ServiceContext, now: datetime, batch_size: int) -> tuple[in
             versions = load_versions(uow.session, {case.process_version_id for case in cases})  # noqa: F841
             # No flush per case: the batch's task, timer and event rows go out in bulk at the commit.
             fired = sum(_fire_case(uow.session, case, now, rows[case.id], flush=False) for case in cases)
-            write_cases_in_bulk(uow.session, cases)
+            write_cases_in_bulk(uow.session, [case for case in cases if inspect(case).modified])
             uow.commit()
             return len(cases), fired
     except Conflict:
