@@ -17,9 +17,9 @@ from ..engine.instance import EngineInstance
 from ..store.models import Case, Client, ProcessVersion
 from .context import ServiceContext
 from .deadline_policy import deadline_policy
-from .loading import executable
+from .loading import executable, keep_instance
 from .pins import pinned_version
-from .projection import record, synchronise
+from .projection import CaseRows, record, synchronise
 
 
 @dataclass(frozen=True)
@@ -94,8 +94,10 @@ def start_case(
             instance = EngineInstance.start(executable(process_version), start_data, ctx.clock)
         except EngineFailure as failure:
             raise ValidationFailed(f"the process cannot start: {failure.message}", failure.details) from None
-        synchronise(session, case, process_version, instance, now, actor.username)
+        # A new case has no task or timer rows yet; the commit writes everything.
+        synchronise(session, case, process_version, instance, now, actor.username, rows=CaseRows(), flush=False)
         uow.commit()
+        keep_instance(case, process_version, instance)
         return case.id
 
 
