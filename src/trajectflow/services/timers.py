@@ -53,8 +53,9 @@ def next_due_at(ctx: ServiceContext) -> datetime | None:
         )
 
 
-def _claim(session: Session, now: datetime, batch_size: int) -> list[Case]:
-    """Lock up to `batch_size` due cases, oldest due first (skipping cases other processes hold).
+def _claim(session: Session, now: datetime, batch_size: int) -> tuple[list[Case], int]:
+    """Lock the cases of up to `batch_size` due timers, oldest due first (skipping cases other
+    processes hold); return them and the number of due timers seen (a full batch means: look again).
 
     Only ids go through the sort and the lock (the wide case rows would make every claim sort
     megabytes); the locked cases are then read in one query.
@@ -69,11 +70,12 @@ def _claim(session: Session, now: datetime, batch_size: int) -> list[Case]:
     if session.get_bind().dialect.name == "postgresql":
         # NO KEY UPDATE: inserting a case event elsewhere (a key-share lock on the case) need not wait.
         query = query.with_for_update(skip_locked=True, of=Case, key_share=True)
-    case_ids = list(dict.fromkeys(session.scalars(query)))
+    due = list(session.scalars(query))
+    case_ids = list(dict.fromkeys(due))
     if not case_ids:
-        return []
+        return [], 0
     found = {case.id: case for case in session.scalars(select(Case).where(Case.id.in_(case_ids)))}
-    return [found[case_id] for case_id in case_ids]
+    return [found[case_id] for case_id in case_ids], len(due)
 
 
 def load_versions(session: Session, version_ids: set[int]) -> list[ProcessVersion]:
@@ -85,7 +87,7 @@ def _fire_batch(ctx: ServiceContext, now: datetime, batch_size: int) -> tuple[in
     case_ids: list[int] = []
     try:
         with ctx.uow() as uow:
-            cases = _claim(uow.session, now, batch_size)
+            cases, seen = _claim(uow.session, now, batch_size)
             case_ids = [case.id for case in cases]
             rows = load_case_rows(uow.session, case_ids)
             # Held here so the session's (weak) identity map keeps them for every case of the batch.
@@ -94,7 +96,7 @@ def _fire_batch(ctx: ServiceContext, now: datetime, batch_size: int) -> tuple[in
             fired = sum(_fire_case(uow.session, case, now, rows[case.id], flush=False) for case in cases)
             write_cases_in_bulk(uow.session, [case for case in cases if inspect(case).modified])
             uow.commit()
-            return len(cases), fired
+            return seen, fired
     except Conflict:
         return len(case_ids), 0  # changed concurrently (SQLite); the next round sees the new state
     except Exception:  # noqa: BLE001 - one broken case must not block every timer behind it
