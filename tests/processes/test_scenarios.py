@@ -65,6 +65,7 @@ def test_shipped_scenarios_pass_and_reach_every_element() -> None:
     assert report.passed, "\n".join(report.lines())
     assert {c.process_id for c in report.coverage} == {
         "participatie_traject", "werk_plaatsing", "ontwikkeling", "meedoen", "beschut_werk", "dagbesteding",
+        "bezwaar",
     }  # fmt: skip
     assert [(c.process_id, c.unreached) for c in report.coverage if c.unreached] == []
     routes = {r.scenario.name for r in report.results}
@@ -89,6 +90,9 @@ def test_a_failing_scenario_names_the_step_and_the_difference(tmp_path: Path) ->
     assert report.lines()[-1] == "5 scenario(s), 4 failed"
     uncovered = {c.process_id: c.unreached for c in report.coverage}
     assert "route_beschut_werk" in uncovered["participatie_traject"]
+    # A deployed process that no scenario starts is listed with all its elements unreached.
+    bezwaar = next(c for c in report.coverage if c.process_id == "bezwaar")
+    assert bezwaar.unreached == bezwaar.elements and "bezwaar_registreren" in bezwaar.unreached
 
 
 @pytest.mark.parametrize(

@@ -102,7 +102,8 @@ def run_scenarios(
                 ctx = ServiceContext(uow=uow, clock=clock, settings=local)
                 with recording_pruned(reached):
                     report.results.append(_run(ctx, clock, scenario, _bsn(number), reached))
-            report.coverage = _coverage(setup, {s.process_id for s in scenarios}, reached)
+            # Every deployed process is listed, so one that no scenario starts shows as unreached.
+            report.coverage = _coverage(setup, _deployed_process_ids(setup), reached)
             return report
         finally:
             engine.dispose()
@@ -238,6 +239,11 @@ def _collect(ctx: ServiceContext, case_id: int, reached: set[tuple[str, str]]) -
         case = uow.session.get(Case, case_id)
         if case is not None and case.engine_state:
             reached |= reached_elements(load_instance(uow.session, case)[1])
+
+
+def _deployed_process_ids(ctx: ServiceContext) -> set[str]:
+    with ctx.uow(write=False) as uow:
+        return set(uow.session.scalars(select(ProcessVersion.process_id).distinct()))
 
 
 def _coverage(ctx: ServiceContext, process_ids: set[str], reached: set[tuple[str, str]]) -> list[Coverage]:
