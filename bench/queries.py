@@ -22,6 +22,7 @@ from trajectflow.services.supervision_queries import StuckFilter, stuck_cases
 from trajectflow.services.worklist import WorklistFilter, worklist
 
 from .database import BenchDatabase
+from .pages import page_figures
 from .report import NO_GOAL, Figure, Goal, at_least, at_most
 
 TEAMLEIDER = Actor("teamleider", frozenset({"teamleider"}))
@@ -101,4 +102,6 @@ def scale_figures(cases: int, samples: int, progress: Callable[[str], None]) -> 
 
         summary = load_scale_demo(db.ctx, cases, progress=report_progress)
         progress(f"query latency at {cases:,} cases, {samples} samples per query")
-        return load_figures(summary) + measure_latencies(db.ctx, cases, samples)
+        figures = load_figures(summary) + measure_latencies(db.ctx, cases, samples)
+        progress("page latency: worklist and stuck cases pages through the Flask app")
+        return figures + page_figures(db.ctx)

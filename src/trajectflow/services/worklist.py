@@ -192,6 +192,6 @@ def filter_options(ctx: ServiceContext, actor: Actor) -> dict[str, list[str]]:
     """Processes and phases that occur in the user's open work, for the filter selects."""
     with ctx.uow(write=False) as uow:
         condition = and_(Task.status == TaskStatus.OPEN, _mine_or_groups(actor))
-        processes = uow.session.scalars(select(Task.process_id).where(condition).distinct())
-        phases = uow.session.scalars(select(Task.phase).where(condition, Task.phase.is_not(None)).distinct())
-        return {"processes": sorted(processes), "phases": sorted(p for p in phases if p)}
+        # One scan of the open work for both selects (not one per select).
+        pairs = uow.session.execute(select(Task.process_id, Task.phase).where(condition).distinct()).all()
+        return {"processes": sorted({process for process, _ in pairs}), "phases": sorted({p for _, p in pairs if p})}
