@@ -3,6 +3,7 @@ given in forms are found (by field name, in every form that has the field)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -99,8 +100,12 @@ def answers(session: Session, flt: KpiFilter, field_name: str) -> list[tuple[int
     forms = forms_with(session, field_name)
     if not forms:
         return []
+    # On PostgreSQL only the one field leaves the database, not whole submissions. SQLite's
+    # json_extract turns true/false into 1/0, so there the submission is read whole.
+    on_postgresql = session.get_bind().dialect.name == "postgresql"
+    column = Task.submitted_data[field_name] if on_postgresql else Task.submitted_data
     query = scoped(
-        select(Task.case_id, Task.submitted_data, Task.completed_at)
+        select(Task.case_id, column, Task.completed_at)
         .join(Case, Case.id == Task.case_id)
         .where(
             Task.status == TaskStatus.COMPLETED,
@@ -111,8 +116,7 @@ def answers(session: Session, flt: KpiFilter, field_name: str) -> list[tuple[int
         .order_by(Task.completed_at, Task.id),
         flt,
     )
-    return [
-        (case_id, data[field_name], completed)
-        for case_id, data, completed in session.execute(query)
-        if isinstance(data, dict) and data.get(field_name) is not None
-    ]
+    rows: Iterable[Any] = session.execute(query)
+    if not on_postgresql:
+        rows = ((case_id, data.get(field_name) if isinstance(data, dict) else None, at) for case_id, data, at in rows)
+    return [(case_id, value, completed) for case_id, value, completed in rows if value is not None]
