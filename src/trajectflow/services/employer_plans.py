@@ -11,10 +11,11 @@ from sqlalchemy.orm import Session
 
 from ..domain.bsn import mask_bsn
 from ..domain.cases import Actor
-from ..domain.errors import Forbidden, NotFound, ValidationFailed
+from ..domain.errors import Forbidden, ValidationFailed
 from ..store.models import Case, Client, Employer, EmployerPlan, Placement, Workplace
 from .context import ServiceContext
 from .employers import employer_dict, get_employer, workplace_dict
+from .loading import get_or_404
 from .projection import record
 from .registry_events import record_registry_event, registry_history
 
@@ -65,10 +66,7 @@ def get_plan(ctx: ServiceContext, plan_id: int) -> dict[str, Any]:
 
 
 def _plan(session: Session, plan_id: int) -> EmployerPlan:
-    plan = session.get(EmployerPlan, plan_id)
-    if plan is None:
-        raise NotFound(f"employer plan {plan_id} not found", {"plan_id": plan_id})
-    return plan
+    return get_or_404(session, EmployerPlan, plan_id, "employer plan", "plan_id")
 
 
 def evaluate_plan(ctx: ServiceContext, actor: Actor, plan_id: int, evaluation: EvaluationInput) -> dict[str, Any]:

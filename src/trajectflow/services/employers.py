@@ -13,11 +13,12 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from ..domain.cases import Actor
-from ..domain.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from ..domain.errors import Conflict, Forbidden, ValidationFailed
 from ..domain.kvk import is_valid_kvk, normalise_kvk
 from ..domain.municipalities import normalise_municipality
 from ..store.models import Employer, Programme, Workplace
 from .context import ServiceContext
+from .loading import get_or_404
 from .registry_events import record_registry_event
 
 EMPLOYER_ROLES = frozenset({"werkgeversadviseur", "beheerder"})
@@ -185,17 +186,11 @@ def set_workplace_status(ctx: ServiceContext, actor: Actor, workplace_id: int, s
 
 
 def get_employer(session: Session, employer_id: int) -> Employer:
-    employer = session.get(Employer, employer_id)
-    if employer is None:
-        raise NotFound(f"employer {employer_id} not found", {"employer_id": employer_id})
-    return employer
+    return get_or_404(session, Employer, employer_id, "employer", "employer_id")
 
 
 def get_workplace(session: Session, workplace_id: int) -> Workplace:
-    workplace = session.get(Workplace, workplace_id)
-    if workplace is None:
-        raise NotFound(f"workplace {workplace_id} not found", {"workplace_id": workplace_id})
-    return workplace
+    return get_or_404(session, Workplace, workplace_id, "workplace", "workplace_id")
 
 
 def list_employers(ctx: ServiceContext, search: str | None = None, municipality: str | None = None) -> list[dict]:  # type: ignore[type-arg]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -13,19 +13,23 @@ from ..engine.instance_cache import INSTANCE_CACHE
 from ..engine.specs import SPEC_CACHE, ExecutableSpec
 from ..store.models import Case, ProcessVersion, Task
 
+M = TypeVar("M")
+
+
+def get_or_404(session: Session, model: type[M], row_id: int, what: str, key: str) -> M:
+    """The row of `model` with `row_id`, or NotFound naming it (`what`) and its id field (`key`)."""
+    row = session.get(model, row_id)
+    if row is None:
+        raise NotFound(f"{what} {row_id} not found", {key: row_id})
+    return row
+
 
 def get_case(session: Session, case_id: int) -> Case:
-    case = session.get(Case, case_id)
-    if case is None:
-        raise NotFound(f"case {case_id} not found", {"case_id": case_id})
-    return case
+    return get_or_404(session, Case, case_id, "case", "case_id")
 
 
 def get_task(session: Session, task_id: int) -> Task:
-    task = session.get(Task, task_id)
-    if task is None:
-        raise NotFound(f"task {task_id} not found", {"task_id": task_id})
-    return task
+    return get_or_404(session, Task, task_id, "task", "task_id")
 
 
 # Keyed by id and content hash: an id alone can name another version after a database is

@@ -15,10 +15,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..domain.cases import Actor, CaseStatus
-from ..domain.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from ..domain.errors import Conflict, Forbidden, ValidationFailed
 from ..domain.municipalities import normalise_municipality
 from ..store.models import Case, Placement, Programme, ProgrammeEnrolment, Task, Workplace
 from .context import ServiceContext
+from .loading import get_case, get_or_404
 from .projection import record
 from .registry_events import record_registry_event, registry_history
 
@@ -85,10 +86,7 @@ def create_programme(ctx: ServiceContext, actor: Actor, data: ProgrammeInput) ->
 
 
 def get_programme(session: Session, programme_id: int) -> Programme:
-    programme = session.get(Programme, programme_id)
-    if programme is None:
-        raise NotFound(f"programme {programme_id} not found", {"programme_id": programme_id})
-    return programme
+    return get_or_404(session, Programme, programme_id, "programme", "programme_id")
 
 
 def rule_failures(session: Session, programme: Programme, case: Case, today: date) -> list[str]:
@@ -129,9 +127,7 @@ def enrol_case(ctx: ServiceContext, actor: Actor, programme_id: int, case_id: in
     with ctx.uow() as uow:
         session = uow.session
         programme = get_programme(session, programme_id)
-        case = session.get(Case, case_id)
-        if case is None:
-            raise NotFound(f"case {case_id} not found", {"case_id": case_id})
+        case = get_case(session, case_id)
         exists = select(ProgrammeEnrolment.id).where(
             ProgrammeEnrolment.programme_id == programme_id, ProgrammeEnrolment.case_id == case_id
         )
