@@ -12,13 +12,13 @@ from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from ..domain.cases import CLOSED_PHASE, CaseStatus, TaskStatus
 from ..domain.errors import Conflict
 from ..engine.instance import EngineInstance
 from ..settings import Settings
 from ..store.models import Case, CaseEvent, ProcessVersion, Task, Timer
+from ..store.uow import conflicts_as_409
 from .due_dates import schedule_task
 from .loading import version_elements
 
@@ -151,10 +151,8 @@ def write_cases_in_bulk(session: Session, cases: list[Case]) -> None:
 
 def _flush_checking_version(session: Session) -> None:
     """Write, turning a lock_version mismatch (another transaction changed the case) into a Conflict."""
-    try:
+    with conflicts_as_409(session):
         session.flush()
-    except StaleDataError:
-        raise Conflict("the case was changed by someone else at the same time; reload and try again") from None
 
 
 def _sync_tasks(
@@ -261,14 +259,20 @@ def _sync_phase_and_route(
         if phase:
             break
     phase = phase or (data.get("phase") if isinstance(data.get("phase"), str) else None)
-    if phase and phase != case.phase:
-        previous = case.phase
-        case.phase = phase
-        record(session, case, now, "phase_changed", f"Fase: {phase}", actor, details={"from": previous, "to": phase})
+    if phase:
+        change_phase(session, case, phase, now, actor)
     route = data.get("route")
     if isinstance(route, str) and route != case.route:
         case.route = route
         record(session, case, now, "route_chosen", f"Route: {route}", actor, details={"route": route})
+
+
+def change_phase(session: Session, case: Case, phase: str, now: datetime, actor: str | None) -> None:
+    """Set the case's phase, recording the change in its history (nothing when it is already there)."""
+    if phase == case.phase:
+        return
+    previous, case.phase = case.phase, phase
+    record(session, case, now, "phase_changed", f"Fase: {phase}", actor, details={"from": previous, "to": phase})
 
 
 def _settings(session: Session) -> Settings:

@@ -17,7 +17,7 @@ from ..domain.roles import SUPERVISOR_ROLES
 from ..store.models import Case, Task, Timer, User
 from .context import ServiceContext
 from .loading import get_case, get_task, load_instance
-from .projection import record, synchronise
+from .projection import change_phase, record, synchronise
 from .tasks import mark_errored
 
 MAX_REASON = 400
@@ -217,17 +217,7 @@ def cancel_case(ctx: ServiceContext, actor: Actor, case_id: int, reason: str) ->
             details={"reason": note},
         )
         synchronise(session, case, version, instance, now, actor.username)
-        if case.phase != CLOSED_PHASE:
-            previous, case.phase = case.phase, CLOSED_PHASE
-            record(
-                session,
-                case,
-                now,
-                "phase_changed",
-                f"Fase: {CLOSED_PHASE}",
-                actor.username,
-                details={"from": previous, "to": CLOSED_PHASE},
-            )
+        change_phase(session, case, CLOSED_PHASE, now, actor.username)
         uow.commit()
 
 

@@ -36,26 +36,27 @@ class UnitOfWork:
         self.session.close()
 
     def commit(self) -> None:
-        with self._conflicts_as_409():
+        with conflicts_as_409(self.session):
             self.session.commit()
 
     def flush(self) -> None:
-        with self._conflicts_as_409():
+        with conflicts_as_409(self.session):
             self.session.flush()
 
-    @contextlib.contextmanager
-    def _conflicts_as_409(self) -> Iterator[None]:
-        """A concurrent change to the same rows surfaces as Conflict, with the transaction rolled back."""
-        try:
-            yield
-        except StaleDataError:
-            self.session.rollback()
-            raise Conflict("the case was changed by someone else at the same time; reload and try again") from None
-        except OperationalError as err:
-            self.session.rollback()
-            if _is_lock_conflict(err):
-                raise Conflict("the case is being changed by someone else; try again") from None
-            raise
+
+@contextlib.contextmanager
+def conflicts_as_409(session: Session) -> Iterator[None]:
+    """A concurrent change to the same rows surfaces as Conflict, with the transaction rolled back."""
+    try:
+        yield
+    except StaleDataError:
+        session.rollback()
+        raise Conflict("the case was changed by someone else at the same time; reload and try again") from None
+    except OperationalError as err:
+        session.rollback()
+        if _is_lock_conflict(err):
+            raise Conflict("the case is being changed by someone else; try again") from None
+        raise
 
 
 def _is_lock_conflict(err: OperationalError) -> bool:
