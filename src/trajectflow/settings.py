@@ -38,6 +38,14 @@ class Settings:
     workers: int = 2
     log_format: str = "json"
     ready_heartbeat_seconds: int = 30
+    api_token_hours: int = 12
+    login_max_failures: int = 5
+    login_lockout_minutes: int = 15
+    login_rate_per_minute: int = 20
+    secure_cookies: bool = False
+    oidc_providers_file: Path | None = None
+    retention_days: int = 2555
+    retention_mode: str = "anonymise"
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -55,6 +63,7 @@ class Settings:
             log_level=env.get("TRAJECTFLOW_LOG_LEVEL", "INFO"),
             **_deadline_settings(env),
             **_operations_settings(env),
+            **_security_settings(env),
         )
 
 
@@ -105,4 +114,22 @@ def _operations_settings(env: dict[str, str]) -> dict[str, Any]:
         "workers": int(env.get("TRAJECTFLOW_WORKERS", "2")),
         "log_format": env.get("TRAJECTFLOW_LOG_FORMAT", "json").lower(),
         "ready_heartbeat_seconds": int(env.get("TRAJECTFLOW_READY_HEARTBEAT_SECONDS", "30")),
+    }
+
+
+def _security_settings(env: dict[str, str]) -> dict[str, Any]:
+    """Sign-in, tokens, cookies, OpenID Connect and retention (see the README's configuration table)."""
+    base_url = env.get("TRAJECTFLOW_BASE_URL", "http://127.0.0.1:5000")
+    secure = env.get("TRAJECTFLOW_SECURE_COOKIES")
+    providers = env.get("TRAJECTFLOW_OIDC_PROVIDERS_FILE")
+    return {
+        "api_token_hours": int(env.get("TRAJECTFLOW_API_TOKEN_HOURS", "12")),
+        "login_max_failures": int(env.get("TRAJECTFLOW_LOGIN_MAX_FAILURES", "5")),
+        "login_lockout_minutes": int(env.get("TRAJECTFLOW_LOGIN_LOCKOUT_MINUTES", "15")),
+        "login_rate_per_minute": int(env.get("TRAJECTFLOW_LOGIN_RATE_PER_MINUTE", "20")),
+        # Secure cookies whenever the app is served over HTTPS, unless told otherwise.
+        "secure_cookies": _flag(secure) if secure is not None else base_url.startswith("https://"),
+        "oidc_providers_file": Path(providers) if providers else None,
+        "retention_days": int(env.get("TRAJECTFLOW_RETENTION_DAYS", "2555")),
+        "retention_mode": env.get("TRAJECTFLOW_RETENTION_MODE", "anonymise").lower(),
     }

@@ -5,9 +5,11 @@ from __future__ import annotations
 from flask import Flask
 
 from .errors import TrajectflowApi
+from .identity import install_api_identity
 
 
 def register_api(app: Flask) -> TrajectflowApi:
+    from .auth import blp as auth_blp
     from .cases import blp as cases_blp
     from .employers import blp as employers_blp
     from .kpis import blp as kpis_blp
@@ -19,6 +21,9 @@ def register_api(app: Flask) -> TrajectflowApi:
     from .tasks import blp as tasks_blp
 
     api = TrajectflowApi(app)
+    install_api_identity(app)
+    api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
+    api.register_blueprint(auth_blp)
     for blueprint in (processes_blp, cases_blp, tasks_blp, supervision_blp, supervision_reports_blp, notifications_blp):
         api.register_blueprint(blueprint)
     for blueprint in (employers_blp, programmes_blp, kpis_blp):

@@ -18,6 +18,7 @@ from ..domain.errors import (
     Forbidden,
     InvalidProcess,
     NotFound,
+    TooManyAttempts,
     TrajectflowError,
     Unauthenticated,
     ValidationFailed,
@@ -25,6 +26,7 @@ from ..domain.errors import (
 from .schemas import ApiErrorSchema
 
 STATUS = {
+    TooManyAttempts: 429,
     NotFound: 404,
     Conflict: 409,
     Forbidden: 403,
@@ -43,6 +45,7 @@ _HTTP_CODES = {
     413: "too_large",
     415: "unsupported_media_type",
     422: "validation_failed",
+    429: "too_many_attempts",
 }
 
 log = logging.getLogger(__name__)
@@ -78,6 +81,8 @@ class TrajectflowApi(Api):
         app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
         app.config.setdefault("OPENAPI_SWAGGER_UI_PATH", "/docs")
         app.config.setdefault("OPENAPI_SWAGGER_UI_URL", "/static/vendor/swagger-ui-dist/")
+        # Every operation needs a bearer token, except the token endpoint (it says so itself).
+        app.config.setdefault("API_SPEC_OPTIONS", {"security": [{"bearerAuth": []}]})
         super().__init__(app)
         app.before_request(_refuse_nul_characters)
         app.register_error_handler(TrajectflowError, self.handle_trajectflow_error)
@@ -85,7 +90,12 @@ class TrajectflowApi(Api):
 
     def handle_trajectflow_error(self, error: TrajectflowError) -> tuple[Response, int]:
         status = next((code for cls, code in STATUS.items() if isinstance(error, cls)), 400)
-        return error_response(status, error.code, error.message, error.details)
+        response, status = error_response(status, error.code, error.message, error.details)
+        if isinstance(error, TooManyAttempts):
+            response.headers["Retry-After"] = str(error.retry_after_seconds)
+        elif status == 401:
+            response.headers["WWW-Authenticate"] = 'Bearer realm="trajectflow"'
+        return response, status
 
     def handle_http_exception(self, error: HTTPException) -> tuple[Response, int]:  # type: ignore[override]
         status = error.code or 500

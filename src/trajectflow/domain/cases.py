@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from .tenancy import visible_municipalities
+
 
 class CaseStatus:
     ACTIVE = "active"
@@ -31,9 +33,16 @@ class Actor:
 
     username: str
     roles: frozenset[str]
+    organisation: str | None = None
+    municipality: str | None = None
 
     def holds(self, role: str | None) -> bool:
         return role is None or role in self.roles
+
+    @property
+    def municipalities(self) -> frozenset[str]:
+        """The municipalities whose cases this user may see and act on (domain/tenancy.py)."""
+        return visible_municipalities(self.organisation, self.municipality)
 
 
 def age_on(birth_date: date, day: date) -> int:

@@ -32,6 +32,16 @@ class Unauthenticated(TrajectflowError):
     code = "unauthenticated"
 
 
+class TooManyAttempts(Unauthenticated):
+    """Sign-in refused for a while after repeated failures (lock-out) or too many attempts (rate limit)."""
+
+    code = "too_many_attempts"
+
+    def __init__(self, message: str, retry_after_seconds: int) -> None:
+        super().__init__(message, {"retry_after_seconds": retry_after_seconds})
+        self.retry_after_seconds = retry_after_seconds
+
+
 class ValidationFailed(TrajectflowError):
     """Input did not validate. `details` maps field paths to lists of messages."""
 

@@ -11,10 +11,12 @@ from sqlalchemy.orm import Session
 
 from ..domain.bsn import is_valid_bsn, normalise_bsn
 from ..domain.cases import Actor, CaseStatus, age_on
-from ..domain.errors import EngineFailure, NotFound, ValidationFailed
+from ..domain.errors import EngineFailure, Forbidden, NotFound, ValidationFailed
 from ..domain.municipalities import normalise_municipality
+from ..domain.organisations import handling_organisation
 from ..engine.instance import EngineInstance
 from ..store.models import Case, Client, ProcessVersion
+from ..store.tenancy import ALL_TENANTS, in_scope
 from .context import ServiceContext
 from .deadline_policy import deadline_policy
 from .loading import executable, keep_instance
@@ -49,6 +51,11 @@ def start_case(
         raise ValidationFailed(
             "unknown municipality", {"municipality": [f"'{municipality}' is not a known municipality"]}
         )
+    if not in_scope(municipality_code):
+        raise Forbidden(
+            "your organisation does not serve this municipality",
+            {"municipality": [f"you may not register cases for '{municipality_code}'"]},
+        )
     now = ctx.clock.now()
     with ctx.uow() as uow:
         session = uow.session
@@ -79,6 +86,7 @@ def start_case(
             started_at=now,
             updated_at=now,
             started_by=actor.username,
+            organisation=handling_organisation(municipality_code),
         )
         session.add(case)
         session.flush()
@@ -125,8 +133,11 @@ def _client(session: Session, client: ClientInput | None, client_id: int | None,
         raise ValidationFailed("invalid BSN", {"client.bsn": ["not a valid BSN (11-proef)"]})
     if client.birth_date > now.date():
         raise ValidationFailed("birth date in the future", {"client.birth_date": ["lies in the future"]})
-    existing = session.scalar(select(Client).where(Client.bsn == bsn))
+    # The BSN is unique across tenants: a resident who moved keeps one record, now in the new municipality
+    # (staff of the old one still see it through their own cases).
+    existing = session.scalar(select(Client).where(Client.bsn == bsn), execution_options={ALL_TENANTS: True})
     if existing is not None:
+        existing.municipality = municipality
         return existing
     row = Client(
         bsn=bsn, name=client.name.strip(), birth_date=client.birth_date, municipality=municipality, created_at=now

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from ..domain.cases import CLOSED_PHASE, CaseStatus, TaskStatus
 from ..domain.errors import Conflict
+from ..domain.organisations import handling_organisation
 from ..engine.instance import EngineInstance
 from ..settings import Settings
 from ..store.models import Case, CaseEvent, ProcessVersion, Task, Timer
@@ -264,6 +265,7 @@ def _sync_phase_and_route(
     route = data.get("route")
     if isinstance(route, str) and route != case.route:
         case.route = route
+        case.organisation = handling_organisation(case.municipality, route) or case.organisation
         record(session, case, now, "route_chosen", f"Route: {route}", actor, details={"route": route})
 
 

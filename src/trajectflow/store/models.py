@@ -91,6 +91,15 @@ class User(Base):
     active: Mapped[bool] = mapped_column(default=True)
     email: Mapped[str | None] = mapped_column(String(254))
     language: Mapped[str] = mapped_column(String(5), default="nl", server_default="nl")
+    # Tenancy: staff of an execution organisation see the municipalities it serves; municipal staff
+    # (municipality set) see only their own. Neither set: no cases at all (domain/tenancy.py).
+    organisation: Mapped[str | None] = mapped_column(String(100))
+    municipality: Mapped[str | None] = mapped_column(String(100))
+    # OpenID Connect: the provider and subject this account was first seen with.
+    oidc_issuer: Mapped[str | None] = mapped_column(String(300))
+    oidc_subject: Mapped[str | None] = mapped_column(String(300))
+    # A demo account (known password): it can sign in only while demo mode is on.
+    demo: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
 
 
 class Client(Base):
@@ -102,6 +111,7 @@ class Client(Base):
     birth_date: Mapped[date] = mapped_column(Date)
     municipality: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    anonymised_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class Case(Base):
@@ -130,6 +140,9 @@ class Case(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     started_by: Mapped[str | None] = mapped_column(String(100))
+    # The execution organisation that handles the case (domain/organisations.py).
+    organisation: Mapped[str | None] = mapped_column(String(100), index=True)
+    anonymised_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     __mapper_args__ = {"version_id_col": lock_version}
 
@@ -321,3 +334,4 @@ from .registry_models import (  # noqa: E402,F401
     RegistryEvent,
     Workplace,
 )
+from .security_models import ApiToken, AuditRecord, LoginFailure, RetentionRun  # noqa: E402,F401

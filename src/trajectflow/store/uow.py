@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..domain.errors import Conflict
+from . import tenancy  # noqa: F401 - registers the tenancy criteria on every session
 
 
 class UnitOfWork:

@@ -15,10 +15,12 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from ..domain.cases import Actor
-from ..domain.errors import Forbidden, Unauthenticated
+from ..domain.errors import Forbidden, TooManyAttempts, Unauthenticated
 from ..services.context import ServiceContext
 from ..services.identity import identify
+from ..services.login_rate import check_sign_in_rate
 from ..services.users import authenticate
+from ..store.tenancy import set_scope
 from .errors import web_blueprint
 from .redirects import safe_next
 
@@ -39,6 +41,7 @@ def current_web_actor() -> Actor:
         if not username:
             raise Unauthenticated("not signed in")
         g.web_actor = identify(web_context(), username)
+        set_scope(g.web_actor.municipalities)  # every query of this request: only these municipalities
     return cast(Actor, g.web_actor)
 
 
@@ -77,12 +80,13 @@ def role_required(*roles: str) -> Callable[[F], F]:
 
 
 def sign_in(username: str, password: str) -> Actor:
-    """The one authentication seam of the pages."""
-    return authenticate(web_context(), username, password)
+    """The one authentication seam of the pages (local accounts; OIDC has its own callback)."""
+    check_sign_in_rate(web_context(), request.remote_addr)
+    return authenticate(web_context(), username, password, request.remote_addr)
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login() -> Response | str | tuple[str, int]:
+def login() -> Response | str | tuple[str, int] | tuple[str, int, dict[str, str]]:
     next_url = request.values.get("next", "")
     if request.method == "GET":
         return render_template("login.html", next_url=next_url, username="", error=None)
@@ -90,6 +94,11 @@ def login() -> Response | str | tuple[str, int]:
     password = request.form.get("password", "")
     try:
         actor = sign_in(username, password)
+    except TooManyAttempts as refused:
+        minutes = max(1, -(-refused.retry_after_seconds // 60))
+        error = _("Too many failed attempts. Try again in %(minutes)s minutes.", minutes=minutes)
+        page = render_template("login.html", next_url=next_url, username=username, error=error)
+        return page, 429, {"Retry-After": str(refused.retry_after_seconds)}
     except Unauthenticated:
         error = _("Unknown user name or wrong password.")
         return render_template("login.html", next_url=next_url, username=username, error=error), 401
