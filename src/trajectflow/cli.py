@@ -177,14 +177,16 @@ def calendar_add(start: Any, days: int, municipality: str | None) -> None:
     click.echo(business_calendar(Settings.from_env(), municipality).add_working_days(start.date(), days).isoformat())
 
 
-def _designer_commands() -> None:
-    from .cli_designer import COMMANDS
+def _more_commands() -> None:
+    """Command groups kept in their own modules: process design, audit trail, privacy, accounts."""
+    from . import cli_accounts, cli_audit, cli_designer, cli_privacy
 
-    for command in COMMANDS:
-        main.add_command(command)
+    for module in (cli_designer, cli_audit, cli_privacy, cli_accounts):
+        for command in module.COMMANDS:
+            main.add_command(command)
 
 
-_designer_commands()
+_more_commands()
 
 
 if __name__ == "__main__":

@@ -1,0 +1,7 @@
+"""CLI commands: accounts (registered by cli.py)."""
+
+from __future__ import annotations
+
+import click
+
+COMMANDS: list[click.Command] = []
