@@ -1,8 +1,11 @@
 """Structured JSON logs, one object per line, with the request id; never personal data.
 
 Request logs name the Flask endpoint (`cases.CaseDetail`), never the path's query string or a body,
-where names and BSNs would be. As a last line of defence every nine-digit number (a possible BSN)
-is masked in messages and tracebacks.
+where names and BSNs would be. As a last line of defence `ScrubSecrets`, a filter on every handler,
+masks BSNs (every nine-digit number; formatted ones passing the 11-proef), API tokens and
+Authorization/password values in each record's message, arguments, extra fields and traceback,
+before any formatter sees it — so also in lines of libraries (werkzeug logs request lines with
+query strings) and in the plain text format.
 """
 
 from __future__ import annotations
@@ -19,10 +22,11 @@ from typing import Any
 
 from flask import Flask, Response, g, request
 
+from ..domain.redaction import redact
+
 REQUEST_ID_HEADER = "X-Request-ID"
 _request_id: ContextVar[str | None] = ContextVar("trajectflow_request_id", default=None)
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-_NINE_DIGITS = re.compile(r"(?<!\d)\d{9}(?!\d)")
 # Attributes every LogRecord has; anything else was passed with `extra=` and goes into the JSON.
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime", "taskName"}
 
@@ -31,8 +35,28 @@ _PLAIN = (str, int, float, bool, type(None))
 request_log = logging.getLogger("trajectflow.request")
 
 
-def redact(text: str) -> str:
-    return _NINE_DIGITS.sub("*********", text)
+class ScrubSecrets(logging.Filter):
+    """Mask secrets and BSNs in a record in place (message, arguments, extra fields, traceback)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "_scrubbed", False):
+            return True
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a bad format string: keep what was given, masked
+            message = f"{record.msg} {record.args!r}"
+        record.msg, record.args = redact(message), None
+        for key, value in list(vars(record).items()):
+            if key not in _STANDARD and isinstance(value, str):
+                setattr(record, key, redact(value))
+        if record.exc_info and record.exc_info[0] is not None and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
+        record._scrubbed = True  # several handlers share one record
+        return True
 
 
 def current_request_id() -> str | None:
@@ -55,9 +79,11 @@ class JsonFormatter(logging.Formatter):
         for key, value in vars(record).items():
             # Only plain values: libraries attach whole payloads (SpiffWorkflow logs a task's data,
             # names and BSNs included, as `extra`), which must never reach the log.
-            if key not in _STANDARD and key != "request_id" and isinstance(value, _PLAIN):
+            if key not in _STANDARD and key != "request_id" and not key.startswith("_") and isinstance(value, _PLAIN):
                 entry[key] = redact(value) if isinstance(value, str) else value
-        if record.exc_info:
+        if record.exc_text:
+            entry["exception"] = redact(record.exc_text)
+        elif record.exc_info:
             entry["exception"] = redact(self.formatException(record.exc_info))
         return json.dumps(entry, default=str, ensure_ascii=False)
 
@@ -70,10 +96,16 @@ def _formatter(log_format: str) -> dict[str, Any]:
 
 def logging_config(level: str, log_format: str = "json") -> dict[str, Any]:
     """A `logging.config.dictConfig` for every process (gunicorn's `logconfig_dict` uses it too)."""
-    handler = {"class": "logging.StreamHandler", "formatter": "default", "stream": "ext://sys.stderr"}
+    handler = {
+        "class": "logging.StreamHandler",
+        "formatter": "default",
+        "filters": ["scrub"],
+        "stream": "ext://sys.stderr",
+    }
     return {
         "version": 1,
         "disable_existing_loggers": False,
+        "filters": {"scrub": {"()": "trajectflow.ops.logs.ScrubSecrets"}},
         "formatters": {"default": _formatter(log_format)},
         "handlers": {"console": handler, "error_console": handler},
         "root": {"level": level.upper(), "handlers": ["console"]},
