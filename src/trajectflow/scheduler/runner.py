@@ -21,6 +21,7 @@ from ..services.alerts import send_task_alerts
 from ..services.context import ServiceContext
 from ..services.heartbeat import beat, scheduler_name
 from ..services.mail import deliver_emails
+from ..services.retention import run_retention
 from ..services.timers import fire_due_timers, next_due_at
 
 log = logging.getLogger(__name__)
@@ -101,6 +102,11 @@ def build_scheduler(
     scheduler.add_job(
         _guarded("emails handled", deliver_emails, ctx), "interval", seconds=alert_seconds, id="emails", **common
     )
+    # Daily, at night: closed cases past their retention term are anonymised or deleted (idempotent).
+    scheduler.add_job(
+        _guarded("retention: cases handled", lambda c: run_retention(c).cases, ctx),
+        "cron", hour=2, minute=30, id="retention", **common,
+    )  # fmt: skip
     return scheduler, waker
 
 

@@ -11,10 +11,10 @@ from collections.abc import Callable
 from sqlalchemy.orm import Session
 
 from ...domain.cases import Actor
-from ...domain.errors import NotFound
+from ...domain.errors import Forbidden, NotFound
 from ..context import ServiceContext
 from ..supervision import require_supervisor
-from .billing import billing
+from .billing import billing, billing_records
 from .flow import durable_outflow, inflow, outflow, per_municipality, reintegration
 from .scope import KpiFilter, KpiTable
 from .state import caseload, instruments, ladder_movement, overdue_tasks, throughput
@@ -32,8 +32,9 @@ KPIS: dict[str, Callable[[Session, KpiFilter], KpiTable]] = {
     "municipalities": per_municipality,
 }
 KPI_KEYS = tuple(KPIS)
+BILLING_RECORD_ROLES = frozenset({"teamleider", "beheerder"})
 
-__all__ = ["KPI_KEYS", "KpiFilter", "KpiTable", "all_kpis", "billing_table", "kpi_table"]
+__all__ = ["KPI_KEYS", "KpiFilter", "KpiTable", "all_kpis", "billing_records_table", "billing_table", "kpi_table"]
 
 
 def _with_now(ctx: ServiceContext, flt: KpiFilter) -> KpiFilter:
@@ -63,3 +64,15 @@ def billing_table(ctx: ServiceContext, actor: Actor, flt: KpiFilter) -> KpiTable
     flt.bounds()
     with ctx.uow(write=False) as uow:
         return billing(uow.session, _with_now(ctx, flt))
+
+
+def billing_records_table(ctx: ServiceContext, actor: Actor, flt: KpiFilter) -> KpiTable:
+    """The billable records (one per trajectory of a purchased service): teamleider or beheerder."""
+    if not actor.roles & BILLING_RECORD_ROLES:
+        raise Forbidden(
+            "only a teamleider or beheerder may see billable records",
+            {"required_role": sorted(BILLING_RECORD_ROLES), "roles": sorted(actor.roles)},
+        )
+    flt.bounds()
+    with ctx.uow(write=False) as uow:
+        return billing_records(uow.session, _with_now(ctx, flt))

@@ -1,5 +1,6 @@
 """Billing of purchased services: per selling organisation, buying municipality, month and route, the
-trajectories started, active and ended (Echt-Susteren and Leudal buy from Werkbedrijf Roermond)."""
+trajectories started, active and ended (Echt-Susteren and Leudal buy from Werkbedrijf Roermond), and
+the billable records behind those numbers: one per trajectory."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from sqlalchemy.orm import Session
 
 from ...domain.organisations import handling_organisation, purchased_services
 from .scope import KpiFilter, KpiTable
-from .trajectories import trajectories
+from .trajectories import Trajectory, trajectories
 
 COLUMNS = ["organisation", "municipality", "month", "route", "started", "active", "ended"]
+RECORD_COLUMNS = ["case_id", "municipality", "organisation", "route", "start", "end"]
 
 
 def months(start: date, end: date) -> list[tuple[str, datetime, datetime]]:
@@ -28,7 +30,8 @@ def months(start: date, end: date) -> list[tuple[str, datetime, datetime]]:
     return found
 
 
-def billing(session: Session, flt: KpiFilter) -> KpiTable:
+def _billable(session: Session, flt: KpiFilter) -> tuple[list[tuple[str, str]], list[Trajectory]]:
+    """The (organisation, buying municipality) pairs in the filter and the trajectories they bill for."""
     pairs = [
         (org, municipality)
         for org, municipality in purchased_services()
@@ -41,6 +44,28 @@ def billing(session: Session, flt: KpiFilter) -> KpiTable:
         for t in trajectories(session, unscoped)
         if t.municipality in buyers and handling_organisation(t.municipality, t.route) == buyers[t.municipality]
     ]
+    return pairs, spans
+
+
+def billing_records(session: Session, flt: KpiFilter) -> KpiTable:
+    """One billable record per trajectory of a purchased-service municipality that runs in the period:
+    case, buying municipality, selling organisation, route (trajectory type), start and end (empty: running)."""
+    first, following = flt.bounds()
+    _pairs, spans = _billable(session, flt)
+    rows: list[list[Any]] = [
+        [t.case_id, t.municipality, handling_organisation(t.municipality, t.route), t.route, _day(t.start), _day(t.end)]
+        for t in sorted(spans, key=lambda t: (t.municipality, t.start, t.case_id))
+        if t.start < following and (t.end is None or t.end >= first)
+    ]
+    return KpiTable("billing_records", RECORD_COLUMNS, rows, chart="")
+
+
+def _day(moment: datetime | None) -> str | None:
+    return moment.date().isoformat() if moment else None
+
+
+def billing(session: Session, flt: KpiFilter) -> KpiTable:
+    pairs, spans = _billable(session, flt)
     rows: list[list[Any]] = []
     for org, municipality in sorted(pairs):
         for label, first, following in months(flt.start, flt.end):
