@@ -1,117 +1,88 @@
 """Sandboxed script and expression evaluation for BPMN scripts, conditions, timers and DMN.
 
 SpiffWorkflow's default environment runs designers' code with plain `exec`, so `import os` works.
-Here every script is compiled by RestrictedPython: no imports, no dunder/underscore attribute access,
-only a small set of builtins.
+Here every script is compiled by RestrictedPython with trajectflow's policy (`sandbox_policy`: no
+imports outside datetime, decimal, math and statistics, no dunder or frame access, size guards on
+operators), runs with the builtins and modules of `sandbox_modules` and the guards of
+`sandbox_guards`, and under the time, memory and data limits of `sandbox_limits`. A violation
+raises ScriptRejected (at compile time, so deploying the process fails) or ScriptLimitExceeded (at
+run time, so the task errors).
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-import decimal
-import math
+from collections.abc import Mapping
 from functools import lru_cache
 from types import ModuleType
 from typing import Any
 
-from RestrictedPython import compile_restricted_eval, compile_restricted_exec, safe_builtins
-from RestrictedPython.Eval import default_guarded_getitem, default_guarded_getiter
-from RestrictedPython.Guards import (
-    guarded_iter_unpack_sequence,
-    guarded_unpack_sequence,
-    safer_getattr,
-)
-from RestrictedPython.transformer import RestrictingNodeTransformer
+from RestrictedPython import compile_restricted_eval, compile_restricted_exec
+from RestrictedPython.Eval import default_guarded_getitem
+from RestrictedPython.Guards import guarded_iter_unpack_sequence, guarded_unpack_sequence
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
-_EXTRA_BUILTINS = {
-    name: getattr(__builtins__, name, None) if not isinstance(__builtins__, dict) else __builtins__[name]
-    for name in (
-        "all",
-        "any",
-        "dict",
-        "enumerate",
-        "filter",
-        "list",
-        "map",
-        "max",
-        "min",
-        "reversed",
-        "sum",
-        "set",
-        "frozenset",
-        "sorted",
-        "zip",
-    )
-}
+from . import sandbox_guards as guards
+from . import sandbox_modules as modules
+from .sandbox_limits import (
+    SandboxStop,
+    ScriptLimitExceeded,
+    check_data_size,
+    current_limits,
+    run_limited,
+)
+from .sandbox_policy import SandboxPolicy
+
+__all__ = [
+    "RestrictedEnvironment",
+    "ScriptLimitExceeded",
+    "ScriptRejected",
+    "check_expression",
+    "check_script",
+    "create_script_engine",
+    "evaluate_in_sandbox",
+]
 
 
-def _inplace(op: str, x: Any, y: Any) -> Any:
-    operations = {
-        "+=": lambda a, b: a + b,
-        "-=": lambda a, b: a - b,
-        "*=": lambda a, b: a * b,
-        "/=": lambda a, b: a / b,
-        "//=": lambda a, b: a // b,
-        "%=": lambda a, b: a % b,
-        "**=": lambda a, b: a**b,
-        "|=": lambda a, b: a | b,
-        "&=": lambda a, b: a & b,
-    }
-    if op not in operations:
-        raise SyntaxError(f"operator {op} is not allowed in scripts")
-    return operations[op](x, y)
-
-
-def _write_guard(obj: Any) -> Any:
-    # Scripts may change task data (dicts and lists), nothing else.
-    if isinstance(obj, dict | list):
-        return obj
-    raise TypeError(f"scripts may not modify objects of type {type(obj).__name__}")
-
-
-def _sandbox_globals() -> dict[str, Any]:
-    builtins = dict(safe_builtins)
-    builtins.update(_EXTRA_BUILTINS)
+def _sandbox_globals(getattr_guard: Any) -> dict[str, Any]:
     return {
-        "__builtins__": builtins,
-        "_getattr_": safer_getattr,
+        "__builtins__": modules.sandbox_builtins(),
+        "_getattr_": getattr_guard,
         "_getitem_": default_guarded_getitem,
-        "_getiter_": default_guarded_getiter,
         "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
         "_unpack_sequence_": guarded_unpack_sequence,
-        "_write_": _write_guard,
-        "_inplacevar_": _inplace,
-        "math": math,
+        "_write_": guards.write_guard,
+        "_inplacevar_": guards.guarded_inplace,
+        "_add_": guards.guarded_add,
+        "_mul_": guards.guarded_mul,
+        "_pow_": guards.guarded_pow,
+        "_lshift_": guards.guarded_lshift,
+        "_mod_": guards.guarded_mod,
+        "_format_value_": guards.format_value,
+        "_catchable_": guards.catchable,
+        "_apply_": guards.apply,
+        "math": modules.MODULES["math"],
         "date": _dt.date,
         "datetime": _dt.datetime,
         "timedelta": _dt.timedelta,
-        "Decimal": decimal.Decimal,
+        "Decimal": modules.Decimal,
     }
 
 
-_SANDBOX = _sandbox_globals()
-_SANDBOX_NAMES = frozenset(_SANDBOX)
+_SCRIPT_GLOBALS = _sandbox_globals(guards.guarded_getattr)
+_EXPRESSION_GLOBALS = _sandbox_globals(guards.readonly_getattr)
+_SANDBOX_NAMES = frozenset(_SCRIPT_GLOBALS)
 
 
 class ScriptRejected(SyntaxError):
     """A script uses something the sandbox forbids (imports, private attributes…)."""
 
 
-class _NoImports(RestrictingNodeTransformer):
-    """RestrictedPython compiles `import` and only fails it when the script runs; we refuse it at deploy."""
-
-    def visit_Import(self, node: Any) -> Any:
-        self.error(node, "imports are not allowed in scripts")
-        return node
-
-    visit_ImportFrom = visit_Import
-
-
 @lru_cache(maxsize=4096)
 def _compile_eval(expression: str) -> Any:
-    result = compile_restricted_eval(expression.strip(), policy=_NoImports)
+    result = compile_restricted_eval(expression.strip(), policy=SandboxPolicy)
     if result.errors:
         raise ScriptRejected("; ".join(result.errors))
     return result.code
@@ -119,7 +90,7 @@ def _compile_eval(expression: str) -> Any:
 
 @lru_cache(maxsize=1024)
 def _compile_exec(script: str) -> Any:
-    result = compile_restricted_exec(script, policy=_NoImports)
+    result = compile_restricted_exec(script, policy=SandboxPolicy)
     if result.errors:
         raise ScriptRejected("; ".join(result.errors))
     return result.code
@@ -143,40 +114,94 @@ def _compile_error(compile_source: Any, source: str) -> str | None:
     return None
 
 
-def evaluate_in_sandbox(expression: str, data: dict[str, Any]) -> Any:
-    scope = dict(_SANDBOX)
+def evaluate_in_sandbox(expression: str, data: Mapping[str, Any]) -> Any:
+    return _evaluate(expression, data, None)
+
+
+def _evaluate(expression: str, data: Mapping[str, Any], external: Mapping[str, Any] | None) -> Any:
+    code = _compile_eval(expression)
+    scope = dict(_EXPRESSION_GLOBALS)
+    if external:
+        scope.update(external)
     scope.update(data)
-    return eval(_compile_eval(expression), scope)  # noqa: S307 - restricted bytecode
+    return run_limited(eval, code, scope, "expression")
 
 
 class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
     """Evaluates expressions and runs scripts on task data inside the RestrictedPython sandbox."""
 
     def evaluate(self, expression: str, context: dict, external_context: dict | None = None) -> Any:
-        scope = dict(_SANDBOX)
-        scope.update(external_context or {})
-        scope.update(context)
-        return eval(_compile_eval(expression), scope)  # noqa: S307 - restricted bytecode
+        return _evaluate(expression, context, external_context)
 
     def execute(self, script: str, context: dict, external_context: dict | None = None) -> bool:
-        scope = dict(_SANDBOX)
-        scope.update(external_context or {})
-        scope.update(context)
-        exec(_compile_exec(script), scope)  # noqa: S102 - restricted bytecode
+        code = _compile_exec(script)
         external = external_context or {}
-        for key in list(context):
-            if key not in scope:
-                del context[key]
-        for key, value in scope.items():
-            builtin_name = key in _SANDBOX_NAMES and scope[key] is _SANDBOX[key]
-            if builtin_name or key in external or callable(value) or isinstance(value, ModuleType):
-                continue
-            context[key] = value
+        scope = dict(_SCRIPT_GLOBALS)
+        scope.update(external)
+        scope.update(context)
+        before = dict(context)
+        try:
+            run_limited(exec, code, scope, "script")
+        except BaseException:
+            _undo_if_too_large(context, before)
+            raise
+        _store_results(scope, context, external)
+        try:
+            check_data_size(context, current_limits())
+        except SandboxStop as stop:
+            _undo_if_too_large(context, before)
+            raise ScriptLimitExceeded(str(stop)) from None
         return True
 
     def call_service(self, context: dict, **kwargs: Any) -> Any:
         raise NotImplementedError("service tasks are not supported")
 
 
+def _store_results(scope: dict[str, Any], context: dict, external: Mapping[str, Any]) -> None:
+    for key in list(context):
+        if key not in scope:
+            del context[key]
+    for key, value in scope.items():
+        builtin_name = key in _SANDBOX_NAMES and value is _SCRIPT_GLOBALS[key]
+        if builtin_name or key in external or callable(value) or isinstance(value, ModuleType):
+            continue
+        context[key] = value
+
+
+def _undo_if_too_large(context: dict, before: dict[str, Any]) -> None:
+    """After a script that failed or made too much data: keep the task data storable.
+
+    New names are only stored when a script succeeds, but a script can change lists and dicts of
+    the task data in place. When the data is over the limit, go back to the names the task had;
+    a value that was changed in place and is over the limit on its own is dropped.
+    """
+    limits = current_limits()
+    try:
+        check_data_size(context, limits)
+        return
+    except SandboxStop:
+        pass
+    context.clear()
+    context.update(before)
+    for key in list(context):
+        try:
+            check_data_size({key: context[key]}, limits)
+        except SandboxStop:
+            del context[key]
+
+
+class SandboxScriptEngine(PythonScriptEngine):
+    """SpiffWorkflow's engine, but a failing expression says why, not only which expression failed."""
+
+    def evaluate(self, task: Any, expression: str, external_context: Any = None) -> Any:
+        try:
+            return super().evaluate(task, expression, external_context)
+        except WorkflowTaskException as err:
+            cause = err.__context__
+            if isinstance(cause, ScriptLimitExceeded | ScriptRejected):
+                err.add_note(str(cause))
+            raise
+
+
 def create_script_engine() -> PythonScriptEngine:
-    return PythonScriptEngine(environment=RestrictedEnvironment())
+    return SandboxScriptEngine(environment=RestrictedEnvironment())
