@@ -9,12 +9,14 @@ from flask import Flask
 from .domain.clock import Clock
 from .services.context import ServiceContext
 from .settings import Settings
+from .web.auth import session_cookie_config
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None, **overrides: Any) -> Flask:
     settings = settings or Settings.from_env()
     app = Flask(__name__, static_folder="web/static", static_url_path="/static", template_folder="web/templates")
     app.config.update(SECRET_KEY=settings.secret_key, JSON_SORT_KEYS=False, MAX_CONTENT_LENGTH=5 * 1024 * 1024)
+    app.config.update(session_cookie_config(settings))  # HttpOnly, SameSite=Lax, Secure over HTTPS, 8 h
     app.config.update(overrides)
     app.extensions["trajectflow"] = ServiceContext.create(settings, clock)
     app.json.sort_keys = False  # type: ignore[attr-defined]

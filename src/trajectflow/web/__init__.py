@@ -17,10 +17,12 @@ from .errors import install_app_error_pages
 from .i18n import bp as i18n_bp
 from .i18n import install_babel
 from .nav import add_nav_item
+from .security_headers import install_security_headers
 from .templating import install_template_helpers
 
 
 def _blueprints() -> list[Blueprint]:
+    from .account import bp as account_bp
     from .cases import bp as cases_bp
     from .designer import bp as designer_bp
     from .employers import bp as employers_bp
@@ -29,12 +31,14 @@ def _blueprints() -> list[Blueprint]:
     from .tasks import bp as tasks_bp
     from .worklist import bp as worklist_bp
 
-    return [auth_bp, i18n_bp, worklist_bp, tasks_bp, cases_bp, melding_bp, supervisor_bp, employers_bp, designer_bp]
+    return [auth_bp, i18n_bp, worklist_bp, tasks_bp, cases_bp, melding_bp, supervisor_bp, employers_bp, designer_bp,
+            account_bp]  # fmt: skip
 
 
 def register_web(app: Flask) -> None:
     install_babel(app)
     install_csrf(app)
+    install_security_headers(app)
     install_template_helpers(app)
     install_app_error_pages(app)
     for blueprint in _blueprints():

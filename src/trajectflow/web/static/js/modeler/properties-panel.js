@@ -49,6 +49,7 @@
       dueIn: panel.querySelector("#p-due"),
     };
     const form = panel.querySelector("#panel-form");
+    form.addEventListener("submit", (event) => event.preventDefault()); // Enter in a field must not reload the page
     const empty = panel.querySelector("#panel-empty");
     let selected = null;
 
