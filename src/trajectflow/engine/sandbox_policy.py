@@ -79,13 +79,14 @@ class SandboxPolicy(RestrictingNodeTransformer):
 
     def visit_While(self, node: ast.While) -> Any:
         visited = self.node_contents_visit(node)
-        visited.body.insert(0, _tick(visited))
+        visited.body.insert(0, _tick(visited.body[0]))
         return visited
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> Any:
         visited = super().visit_FunctionDef(node)
         assert isinstance(visited, ast.FunctionDef)
-        visited.body.insert(0, _tick(visited))
+        # located at the first statement, so a failing line number points into the body
+        visited.body.insert(0, _tick(visited.body[0]))
         return visited
 
     def visit_Lambda(self, node: ast.Lambda) -> Any:
