@@ -33,4 +33,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None, **o
 
     register_web(app)  # after the API: page errors become HTML, /api keeps its JSON errors
 
+    from .ops.audit_hook import install_audit_trail
+
+    install_audit_trail(app)  # one audit record per API and page request (BIO logging)
+
     return app

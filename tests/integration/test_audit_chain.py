@@ -8,11 +8,12 @@ from collections.abc import Iterator
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
+from tests.audit_support import audit_rows, database_url
 from trajectflow.cli_audit import audit
-from trajectflow.services.audit import GENESIS_DIGEST, TABLE, record_audit, record_cli_audit
+from trajectflow.services.audit import GENESIS_DIGEST, record_audit, record_cli_audit
 from trajectflow.services.audit_verify import Anchor, verify_audit_trail
 from trajectflow.services.context import ServiceContext
 from trajectflow.store import append_only
@@ -33,11 +34,6 @@ def _append(ctx: ServiceContext, count: int, case_id: int | None = None) -> None
         )
 
 
-def _rows(ctx: ServiceContext) -> list:  # type: ignore[type-arg]
-    with ctx.uow.engine.connect() as conn:
-        return conn.execute(select(TABLE).order_by(TABLE.c.seq)).all()
-
-
 @pytest.fixture
 def tamper(ctx: ServiceContext) -> Iterator[Engine]:
     """What someone with owner rights on the database does first: drop the append-only triggers."""
@@ -49,23 +45,13 @@ def tamper(ctx: ServiceContext) -> Iterator[Engine]:
         append_only.install(conn)
 
 
-def _database_url(ctx: ServiceContext) -> str:
-    """The test database as a URL a separate process can use (PostgreSQL: with the test schema)."""
-    engine = ctx.uow.engine
-    if engine.dialect.name == "sqlite":
-        return ctx.settings.database_url
-    with engine.connect() as conn:
-        schema = conn.execute(text("SELECT current_schema()")).scalar()
-    return engine.url.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
-
-
 def _cli(ctx: ServiceContext, *args: str):  # type: ignore[no-untyped-def]
-    return CliRunner().invoke(audit, list(args), env={"TRAJECTFLOW_DATABASE_URL": _database_url(ctx)})
+    return CliRunner().invoke(audit, list(args), env={"TRAJECTFLOW_DATABASE_URL": database_url(ctx)})
 
 
 def test_appends_chain_from_genesis_and_verify_reports_the_head(ctx):
     _append(ctx, 5)
-    rows = _rows(ctx)
+    rows = audit_rows(ctx)
     assert [r.seq for r in rows] == [1, 2, 3, 4, 5]
     assert rows[0].prev_digest == GENESIS_DIGEST
     assert all(later.prev_digest == earlier.digest for earlier, later in zip(rows, rows[1:], strict=False))
@@ -79,7 +65,7 @@ def test_appends_chain_from_genesis_and_verify_reports_the_head(ctx):
     assert out.exit_code == 0, out.output
     assert out.output.startswith(f"audit trail intact: 5 records, head 5:{rows[-1].digest}")
     # verify is itself recorded, as a command run on the server
-    last = _rows(ctx)[-1]
+    last = audit_rows(ctx)[-1]
     assert (last.seq, last.action, last.result) == (6, "verify", "success") and last.actor.startswith("cli:")
 
 
@@ -89,12 +75,12 @@ def test_the_triggers_refuse_update_and_delete(ctx):
         with pytest.raises(DBAPIError, match="append-only"):
             with ctx.uow.engine.begin() as conn:
                 conn.execute(text(statement))
-    assert [r.actor for r in _rows(ctx)] == ["user0", "user1"]
+    assert [r.actor for r in audit_rows(ctx)] == ["user0", "user1"]
 
 
 def test_an_edited_record_is_named(ctx, tamper):
     _append(ctx, 5)
-    victim = _rows(ctx)[2]
+    victim = audit_rows(ctx)[2]
     with tamper.begin() as conn:
         conn.execute(text("UPDATE audit_records SET actor = 'nobody' WHERE seq = 3"))
     result = verify_audit_trail(ctx)
@@ -109,7 +95,7 @@ def test_an_edit_with_a_recomputed_digest_breaks_the_next_link(ctx, tamper):
     from trajectflow.services.audit import CHAINED_FIELDS, chain_digest
 
     _append(ctx, 4)
-    row = _rows(ctx)[1]
+    row = audit_rows(ctx)[1]
     values = {name: getattr(row, name) for name in CHAINED_FIELDS} | {"result": "denied"}
     forged = chain_digest(row.prev_digest, values)
     with tamper.begin() as conn:
@@ -119,7 +105,8 @@ def test_an_edit_with_a_recomputed_digest_breaks_the_next_link(ctx, tamper):
         )
     problems = verify_audit_trail(ctx).problems
     assert len(problems) == 1
-    assert problems[0].startswith("seq 3 (id ") and "does not link to seq 2 — seq 2 was altered or replaced" in problems[0]
+    assert problems[0].startswith("seq 3 (id ")
+    assert "does not link to seq 2 — seq 2 was altered or replaced" in problems[0]
 
 
 def test_a_deleted_record_leaves_a_named_gap(ctx, tamper):
@@ -180,7 +167,7 @@ def test_details_never_keep_secrets_or_bsns(ctx):
         actor="beheerder",
         details={"password": "Geheim-42!", "token": token, "note": f"client 999999990 with {token}", "ids": [1, 2]},
     )
-    stored = _rows(ctx)[0]
+    stored = audit_rows(ctx)[0]
     assert stored.details == {"note": "client ********* with tf_***", "ids": [1, 2]}
     assert verify_audit_trail(ctx).intact
 
@@ -202,7 +189,7 @@ def test_concurrent_appends_keep_one_chain(ctx):
     for thread in workers:
         thread.join()
     assert errors == []
-    rows = _rows(ctx)
+    rows = audit_rows(ctx)
     assert [r.seq for r in rows] == list(range(1, threads * each + 1))
     result = verify_audit_trail(ctx)
     assert result.intact, result.problems
@@ -217,14 +204,14 @@ def test_export_of_a_case_as_json_and_csv(ctx):
     assert out.exit_code == 0, out.output
     exported = json.loads(out.output)
     assert [(r["seq"], r["case_id"], r["action"]) for r in exported] == [(1, 7, "view"), (2, 7, "view")]
-    assert exported[0]["digest"] == _rows(ctx)[0].digest
+    assert exported[0]["digest"] == audit_rows(ctx)[0].digest
 
     out = _cli(ctx, "export", "--format", "csv", "--since", "2026-03-02")
     lines = out.output.splitlines()
     assert lines[0].startswith("seq,at,actor,action,object_type,object_id,case_id,result")
     assert len(lines) == 1 + 5  # four records, plus the first export (recorded after it was written)
     assert _cli(ctx, "export", "--format", "csv", "--since", "2999-01-01").output.splitlines()[1:] == []
-    exports = [r for r in _rows(ctx) if r.action == "export"]
+    exports = [r for r in audit_rows(ctx) if r.action == "export"]
     assert [(r.object_type, r.case_id, r.details["records"]) for r in exports] == [
         ("audit_log", 7, 2),
         ("audit_log", None, 5),

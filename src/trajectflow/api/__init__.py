@@ -9,6 +9,7 @@ from .identity import install_api_identity
 
 
 def register_api(app: Flask) -> TrajectflowApi:
+    from .audit import blp as audit_blp
     from .auth import blp as auth_blp
     from .cases import blp as cases_blp
     from .employers import blp as employers_blp
@@ -24,6 +25,7 @@ def register_api(app: Flask) -> TrajectflowApi:
     install_api_identity(app)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     api.register_blueprint(auth_blp)
+    api.register_blueprint(audit_blp)
     for blueprint in (processes_blp, cases_blp, tasks_blp, supervision_blp, supervision_reports_blp, notifications_blp):
         api.register_blueprint(blueprint)
     for blueprint in (employers_blp, programmes_blp, kpis_blp):

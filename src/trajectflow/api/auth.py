@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from flask import request
+from flask import g, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
@@ -78,9 +78,11 @@ class SignIn(MethodView):
     def post(self, body: dict[str, Any]):  # type: ignore[no-untyped-def]
         """Sign in with user name and password; returns a bearer token valid for TRAJECTFLOW_API_TOKEN_HOURS."""
         ctx = service_context()
+        g.audit_login = {"username": body["username"], "result": "failure", "method": "password"}  # until it works
         check_sign_in_rate(ctx, request.remote_addr)
         actor = authenticate(ctx, body["username"], body["password"], request.remote_addr)
         issued = issue_token(ctx, actor.username, body["name"], timedelta(hours=ctx.settings.api_token_hours))
+        g.audit_login = {"username": actor.username, "result": "success", "method": "password"}
         return _issued(issued)
 
 
