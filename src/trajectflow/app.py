@@ -33,6 +33,10 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None, **o
 
     register_web(app)  # after the API: page errors become HTML, /api keeps its JSON errors
 
+    from .web.oidc import install_oidc
+
+    install_oidc(app)  # OpenID Connect providers (TRAJECTFLOW_OIDC_PROVIDERS_FILE); a bad file stops the start
+
     from .ops.audit_hook import install_audit_trail
 
     install_audit_trail(app)  # one audit record per API and page request (BIO logging)
