@@ -21,6 +21,7 @@ from trajectflow.domain.clock import FixedClock
 from trajectflow.services.context import ServiceContext
 from trajectflow.services.demo_users import ensure_demo_users
 from trajectflow.services.deploy import deploy_directory
+from trajectflow.services.tokens import issue_token
 from trajectflow.settings import Settings
 from trajectflow.store.db import make_engine
 from trajectflow.store.migrate import upgrade
@@ -56,9 +57,16 @@ class BenchDatabase:
         settings = Settings(database_url=self.url, processes_dir=PROCESSES_DIR, forms_dir=FORMS_DIR)
         self.ctx = ServiceContext(uow=UnitOfWorkFactory(self.engine), clock=self.clock, settings=settings)
         ensure_demo_users(self.ctx)
+        self._tokens: dict[str, str] = {}
         deploy_directory(self.ctx, PROCESSES_DIR, FORMS_DIR, "bench")
         if with_loop:
             deploy_directory(self.ctx, LOOP_DIR, LOOP_DIR, "bench")
+
+    def bearer(self, username: str) -> dict[str, str]:
+        """An Authorization header for `username` (a token without expiry: the bench clock is fixed)."""
+        if username not in self._tokens:
+            self._tokens[username] = issue_token(self.ctx, username, "bench", None).token
+        return {"Authorization": f"Bearer {self._tokens[username]}"}
 
     def close(self) -> None:
         self.engine.dispose()

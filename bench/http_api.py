@@ -23,7 +23,6 @@ from .route import CLIENT_BIRTH, CLIENT_BSN, CLIENT_NAME, MUNICIPALITY, PROCESS_
 from .service import fire_next_timer
 
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
-USER_HEADER = "X-Trajectflow-User"
 
 
 class GunicornServer:
@@ -87,7 +86,7 @@ class HttpRunner:
 
     def request(self, method: str, path: str, user: str, **kwargs: Any) -> Any:
         response = self.http.request(
-            method, self.server.base_url + path, headers={USER_HEADER: user}, timeout=30, **kwargs
+            method, self.server.base_url + path, headers=self.db.bearer(user), timeout=30, **kwargs
         )
         if response.status_code >= 400:
             raise RuntimeError(

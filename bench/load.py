@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import requests
 
 from .database import BenchDatabase
-from .http_api import USER_HEADER, GunicornServer
+from .http_api import GunicornServer
 from .report import Figure
 
 CASEWORKERS = 50
@@ -29,12 +29,13 @@ CLIENT = {"bsn": "111222333", "name": "Belasting Test", "birth_date": "1980-01-0
 class Caseworker:
     base_url: str
     stop_at: float
+    auth: dict[str, str]
     latencies: list[float] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
 
     def run(self) -> None:
         http = requests.Session()
-        http.headers[USER_HEADER] = USER
+        http.headers.update(self.auth)
         body = {"process_id": "loop_proces", "municipality": "roermond", "client": CLIENT, "data": {"doel": 10**9}}
         case_id = http.post(self.base_url + "/api/cases", json=body, timeout=60).json()["id"]
         step = 0
@@ -63,10 +64,10 @@ def load_figures(seconds: float) -> list[Figure]:
     with BenchDatabase("postgresql", with_loop=True) as db:
         server = GunicornServer(db.url, workers=WORKERS, threads=THREADS)
         try:
-            warm = Caseworker(server.base_url, time.monotonic() + 2)
+            warm = Caseworker(server.base_url, time.monotonic() + 2, db.bearer(USER))
             warm.run()
             stop_at = time.monotonic() + seconds
-            workers = [Caseworker(server.base_url, stop_at) for _ in range(CASEWORKERS)]
+            workers = [Caseworker(server.base_url, stop_at, db.bearer(USER)) for _ in range(CASEWORKERS)]
             threads = [threading.Thread(target=w.run) for w in workers]
             started = time.monotonic()
             for thread in threads:

@@ -29,6 +29,9 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 POSTGRES_URL = os.environ.get("TRAJECTFLOW_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 BACKENDS = ["sqlite", "postgresql"]
+# Test staff work here unless a test says otherwise: it serves Roermond, Maasgouw and Roerdalen and
+# sells its services to Echt-Susteren and Leudal (domain/organisations.py).
+STAFF_ORG = "werkbedrijf-roermond"
 
 
 def _postgres_engine(schema: str) -> Engine:

@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,11 @@ import yaml
 from sqlalchemy import Engine, text
 
 from tests.conftest import ROOT
+from trajectflow.domain.clock import SystemClock
+from trajectflow.services.context import ServiceContext
+from trajectflow.services.tokens import issue_token
+from trajectflow.settings import Settings
+from trajectflow.store.uow import UnitOfWorkFactory
 
 BIN = Path(sys.executable).parent
 SERVICES = yaml.safe_load((ROOT / "docker" / "compose.yaml").read_text())["services"]
@@ -105,13 +111,19 @@ class Process:
 
 
 class Http:
-    def __init__(self, port: int) -> None:
+    """HTTP to a production server; `user=` signs in with a bearer token made in its database."""
+
+    def __init__(self, port: int, engine: Engine) -> None:
         self.base_url = f"http://127.0.0.1:{port}"
+        self._ctx = ServiceContext(uow=UnitOfWorkFactory(engine), clock=SystemClock(), settings=Settings())
+        self._tokens: dict[str, str] = {}
 
     def __call__(self, method: str, path: str, user: str | None = None, **kwargs: Any) -> requests.Response:
         headers = kwargs.pop("headers", {})
         if user:
-            headers["X-Trajectflow-User"] = user
+            if user not in self._tokens:
+                self._tokens[user] = issue_token(self._ctx, user, "test", timedelta(hours=1)).token
+            headers["Authorization"] = f"Bearer {self._tokens[user]}"
         return requests.request(method, self.base_url + path, headers=headers, timeout=60, **kwargs)
 
     def wait_until(self, path: str, status: int = 200, timeout: float = 30) -> requests.Response:

@@ -88,7 +88,7 @@ class Caseworker(threading.Thread):
 def test_sigkill_under_load_loses_no_acknowledged_completion(deployment) -> None:  # type: ignore[no-untyped-def]
     workdir, secrets, ctx = deployment
     port = free_port()
-    http = Http(port)
+    http = Http(port, ctx.uow.engine)
     web = Process("web", compose_environment("web", secrets, port), workdir)
     try:
         http.wait_until("/healthz")

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
-from tests.conftest import FIXTURES, POSTGRES_URL, LiveServer
+from tests.conftest import FIXTURES, POSTGRES_URL, STAFF_ORG, LiveServer
 from tests.scratch_databases import scratch_database
 from trajectflow.domain.cases import Actor
 from trajectflow.scheduler.runner import build_scheduler
@@ -74,7 +74,7 @@ def _wait_for(condition, timeout: float = 30) -> None:  # type: ignore[no-untype
 def test_outage_gives_503_and_api_and_scheduler_recover(proxied, clock) -> None:  # type: ignore[no-untyped-def]
     direct, through, proxy = proxied
     deploy_directory(direct, FIXTURES / "ops", FIXTURES / "ops")
-    ensure_user(direct, "klantmanager", ["klantmanager"], None, "Klantmanager")
+    ensure_user(direct, "klantmanager", ["klantmanager"], None, "Klantmanager", organisation=STAFF_ORG)
     case_id = start_case(direct, KM, "ops_termijn", "roermond", ClientInput("123456782", "Storing", date(1980, 1, 1)))
     (task_id,) = _task_ids(direct, case_id)
     complete_task(direct, KM, task_id, {})  # now waiting for a one-second timer, not yet due on the clock

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, STAFF_ORG
 from tests.e2e.test_bad_input import assert_error, db_state
 from trajectflow.services.deploy import deploy_directory
 from trajectflow.services.users import ensure_user
@@ -17,7 +17,7 @@ PROCESSES = FIXTURES / "engine_errors"
 @pytest.fixture
 def deployed(ctx):  # type: ignore[no-untyped-def]
     for role in ("klantmanager", "teamleider"):
-        ensure_user(ctx, role, [role], None, role)
+        ensure_user(ctx, role, [role], None, role, organisation=STAFF_ORG)
     deploy_directory(ctx, PROCESSES, PROCESSES, "test")
     return ctx
 

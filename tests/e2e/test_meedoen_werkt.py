@@ -7,9 +7,12 @@ import io
 from typing import Any
 
 import openpyxl
+import pytest
+from sqlalchemy import update
 
 from tests.e2e import answers as a
 from tests.e2e.driver import CaseDriver
+from trajectflow.store.models import User
 
 WGA, TL = "werkgeversadviseur", "teamleider"
 KOSTEN = [
@@ -24,8 +27,17 @@ def ok(response, status: int = 200) -> Any:  # type: ignore[no-untyped-def]
     return response.json() if response.content else None
 
 
-def test_meedoen_werkt_programme_end_to_end(server, deployed, clock):  # type: ignore[no-untyped-def]
-    s = server
+@pytest.fixture
+def laborijn(deployed):  # type: ignore[no-untyped-def]
+    """Meedoen Werkt runs in Oude IJsselstreek: the role accounts work at Laborijn, which serves it."""
+    with deployed.uow() as uow:
+        uow.session.execute(update(User).values(organisation="laborijn", municipality=None))
+        uow.commit()
+    return deployed
+
+
+def test_meedoen_werkt_programme_end_to_end(server, laborijn, clock):  # type: ignore[no-untyped-def]
+    s, deployed = server, laborijn
     programme = ok(
         s.request(
             "POST",

@@ -117,7 +117,7 @@ def delta(before: dict[str, float], after: dict[str, float], key: str) -> float:
 
 def test_case_walks_through_gunicorn_and_scheduler_with_probes_and_metrics(start, engine):
     port = free_port()
-    http = Http(port)
+    http = Http(port, engine)
     web, scheduler = start("web", port), start("scheduler")
     assert http.wait_until("/healthz").json() == {"status": "ok"}
     ready = http.wait_until("/readyz").json()  # 503 until the scheduler's first heartbeat
@@ -175,7 +175,7 @@ def test_case_walks_through_gunicorn_and_scheduler_with_probes_and_metrics(start
 
 def test_sigterm_lets_an_in_flight_request_finish(start, engine):
     port = free_port()
-    http = Http(port)
+    http = Http(port, engine)
     web = start("web", port)
     http.wait_until("/healthz")
     case_id = start_case(http, "ops_termijn", bsn="100000022")
@@ -211,7 +211,7 @@ def test_sigterm_lets_an_in_flight_request_finish(start, engine):
 
 def test_sigterm_lets_the_scheduler_finish_its_timer_batch(start, engine):
     port = free_port()
-    http = Http(port)
+    http = Http(port, engine)
     start("web", port)
     http.wait_until("/healthz")
     case_id = start_case(http, "ops_termijn", bsn="100000034")

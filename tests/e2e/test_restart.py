@@ -9,13 +9,14 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, STAFF_ORG
 from tests.e2e import answers as a
 from trajectflow.app import create_app
 from trajectflow.domain.roles import ROLES
 from trajectflow.engine.specs import SPEC_CACHE
 from trajectflow.services.deploy import deploy_directory
 from trajectflow.services.timers import fire_due_timers
+from trajectflow.services.tokens import issue_token
 from trajectflow.services.users import ensure_user
 
 
@@ -26,9 +27,13 @@ class App:
         self.flask = create_app(settings, clock=clock)
         self.ctx = self.flask.extensions["trajectflow"]
         self.client = self.flask.test_client()
+        self._tokens: dict[str, str] = {}
 
     def call(self, method: str, path: str, user: str, body: dict[str, Any] | None = None, status: int = 200) -> Any:
-        response = self.client.open(path, method=method, headers={"X-Trajectflow-User": user}, json=body)
+        if user not in self._tokens:
+            self._tokens[user] = issue_token(self.ctx, user, "test", None).token
+        headers = {"Authorization": f"Bearer {self._tokens[user]}"}
+        response = self.client.open(path, method=method, headers=headers, json=body)
         assert response.status_code == status, f"{method} {path}: {response.get_data(as_text=True)}"
         return response.get_json()
 
@@ -49,7 +54,7 @@ class App:
 @pytest.fixture
 def first_app(ctx, clock):  # type: ignore[no-untyped-def]
     for role, label in ROLES.items():
-        ensure_user(ctx, role, [role], None, label)
+        ensure_user(ctx, role, [role], None, label, organisation=STAFF_ORG)
     deploy_directory(ctx, ROOT / "processes", ROOT / "forms", "test")
     app = App(replace(ctx.settings, database_url=_standalone_url(ctx)), clock)
     yield app

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import FIXTURES, ROOT, STAFF_ORG
 from tests.e2e import answers as a
 from tests.e2e.driver import CaseDriver
 from trajectflow.domain.roles import ROLES
@@ -22,8 +22,8 @@ TL = "teamleider"
 def supervised(ctx):  # type: ignore[no-untyped-def]
     """A user per role plus a second klantmanager; the shipped processes and the failing fixture process."""
     for role, label in ROLES.items():
-        ensure_user(ctx, role, [role], None, label)
-    ensure_user(ctx, "km_twee", ["klantmanager"], None, "Tweede klantmanager")
+        ensure_user(ctx, role, [role], None, label, organisation=STAFF_ORG)
+    ensure_user(ctx, "km_twee", ["klantmanager"], None, "Tweede klantmanager", organisation=STAFF_ORG)
     deploy_directory(ctx, ROOT / "processes", ROOT / "forms", "test")
     deploy_directory(ctx, FIXTURES / "storing", FIXTURES / "storing", "test")
     return ctx

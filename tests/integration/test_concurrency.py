@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, STAFF_ORG
 from trajectflow.domain.cases import Actor
 from trajectflow.domain.errors import Conflict
 from trajectflow.services.cases import ClientInput, start_case
@@ -142,7 +142,7 @@ def test_claims_and_completions_racing_each_other_stay_consistent(ctx, case_id: 
 
 def test_simultaneous_completions_over_http_give_one_200_and_409s(server, ctx, case_id: int) -> None:  # type: ignore[no-untyped-def]
     for i in range(THREADS):
-        ensure_user(ctx, f"km{i}", ["klantmanager"], None, f"Klantmanager {i}")
+        ensure_user(ctx, f"km{i}", ["klantmanager"], None, f"Klantmanager {i}", organisation=STAFF_ORG)
     task_id = _open_task(ctx, case_id)
     statuses: list[int] = []
 
@@ -168,7 +168,7 @@ def test_many_caseworkers_on_many_cases_keep_every_acknowledged_completion(serve
     cases = [start_case(ctx, KM, "loop_proces", "roermond", client, data={"doel": 10**6}) for _ in range(12)]
     workers = 10
     for i in range(workers):
-        ensure_user(ctx, f"km{i}", ["klantmanager"], None, f"Klantmanager {i}")
+        ensure_user(ctx, f"km{i}", ["klantmanager"], None, f"Klantmanager {i}", organisation=STAFF_ORG)
     acknowledged: dict[int, str] = {}
     statuses: Counter[int] = Counter()
     lock = threading.Lock()

@@ -21,6 +21,7 @@ from prometheus_client.registry import Collector
 
 from ..services.context import ServiceContext
 from ..services.ops_queries import operational_figures
+from ..store.tenancy import tenant_scope
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +48,9 @@ class DomainCollector(Collector):
 
     def collect(self) -> Iterator[Metric]:
         try:
-            figures = operational_figures(self.ctx)
+            # Counts without personal data, for the whole installation: not limited to a caller's tenancy.
+            with tenant_scope(None):
+                figures = operational_figures(self.ctx)
         except Exception:  # noqa: BLE001 - a scrape must still answer when the database is away
             log.exception("reading operational figures failed")
             yield GaugeMetricFamily("trajectflow_database_up", "1 when the database answered the scrape", value=0)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from ..domain.cases import CaseStatus, TaskStatus
 from ..domain.deadlines import AlertStage, latest_due_stage, next_alert, working_days_late
+from ..domain.tenancy import visible_municipalities
 from ..settings import Settings
 from ..store.models import Case, ProcessVersion, Task, User
 from .context import ServiceContext
@@ -56,12 +57,14 @@ def _claim(session: Session, now: datetime) -> list[Task]:
     return list(session.scalars(query))
 
 
-def _recipients(task: Task, stage: int, users: list[User]) -> list[User]:
+def _recipients(task: Task, stage: int, users: list[User], municipality: str) -> list[User]:
+    """Who hears of the task: only people who may see its case (tenancy), whatever their role."""
+    allowed = [u for u in users if municipality in visible_municipalities(u.organisation, u.municipality)]
     if stage == AlertStage.ESCALATION:
-        return [u for u in users if SUPERVISOR_ROLE in (u.roles or [])]
+        return [u for u in allowed if SUPERVISOR_ROLE in (u.roles or [])]
     if task.assignee:
-        return [u for u in users if u.username == task.assignee]
-    return [u for u in users if task.role in (u.roles or [])]
+        return [u for u in allowed if u.username == task.assignee]
+    return [u for u in allowed if task.role in (u.roles or [])]
 
 
 def _alert(session: Session, settings: Settings, task: Task, users: list[User], now: datetime) -> None:
@@ -82,7 +85,7 @@ def _alert(session: Session, settings: Settings, task: Task, users: list[User], 
         days_late=working_days_late(task.due_at, now, calendar),
         link=link,
     )
-    for user in _recipients(task, stage, users):
+    for user in _recipients(task, stage, users, case.municipality):
         message = compose(facts, user.language or "nl")
         notify(session, settings, user, AlertStage.KINDS[stage], case.id, task.id, message, link, now)
     task.alert_stage, task.next_alert_at = next_alert(stage, task.due_at, calendar, policy)

@@ -20,6 +20,7 @@ from typing import Any
 
 from ..domain.cases import CLOSED_PHASE, CaseStatus, TaskStatus
 from ..domain.municipalities import MUNICIPALITIES
+from ..domain.organisations import handling_organisation
 from ..domain.roles import CASEWORK_ROLES
 from ..store.bulk import BulkWriter
 from .context import ServiceContext
@@ -95,6 +96,7 @@ CASE_COLUMNS = (
     "updated_at",
     "closed_at",
     "started_by",
+    "organisation",
 )
 TASK_COLUMNS = (
     "id",
@@ -245,6 +247,7 @@ class _Generator:
                 max(updated, started),
                 closed,
                 "klantmanager",
+                handling_organisation(municipality, template.route),
             )
         )
         rows["case_events"].append(

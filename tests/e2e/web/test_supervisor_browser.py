@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, STAFF_ORG
 from tests.e2e.driver import CaseDriver
 from tests.e2e.web.conftest import shot
 from trajectflow.services.deploy import deploy_directory
@@ -45,7 +45,7 @@ def _case(server, case_id: int) -> dict:  # type: ignore[no-untyped-def,type-arg
 
 @pytest.mark.parametrize("database", ["sqlite"], indirect=True)
 def test_teamleider_handles_stuck_cases_and_downloads_reports(server, deployed, clock, page):  # type: ignore[no-untyped-def]
-    ensure_user(deployed, "km_twee", ["klantmanager"], None, "Tweede klantmanager")
+    ensure_user(deployed, "km_twee", ["klantmanager"], None, "Tweede klantmanager", organisation=STAFF_ORG)
     deploy_directory(deployed, FIXTURES / "storing", FIXTURES / "storing", "test")
     errored = _storing_case(server, "111222333", "Ali Storing")
     assert _complete_open(server, errored, {"mislukkingen": 1}) == "errored"
