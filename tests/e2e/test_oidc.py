@@ -67,6 +67,7 @@ def test_a_second_sign_in_reuses_the_account_and_takes_roles_from_the_claim(oidc
     second = oidc.user("anna.jansen")
     assert second is not None and second.id == first.id and second.roles == ["teamleider"]
     assert oidc.user("a.jansen") is None
+    assert oidc.logins() == [("anna.jansen", "success", "oidc:laborijn")] * 2
     assert oidc.user_count() == 1
 
 
@@ -74,6 +75,7 @@ def test_a_local_account_is_not_taken_over_but_a_pre_provisioned_one_is_linked(o
     ensure_user(oidc.ctx, "anna.jansen", ["jobcoach"], "lokaal-wachtwoord", "Anna (lokaal)", organisation="laborijn")
     refused = oidc.sign_in(oidc.browser())
     assert refused.status_code == 409
+    assert oidc.logins() == [("anna.jansen", "failure", "oidc:laborijn")]
     assert "Er bestaat al een lokaal account met de naam anna.jansen" in refused.text
     local = oidc.user("anna.jansen")
     assert local is not None and local.oidc_subject is None and local.roles == ["jobcoach"]
@@ -113,6 +115,8 @@ def test_failures_are_pages_with_4xx_in_the_users_language(oidc: Oidc) -> None:
     denied_en = oidc.sign_in(english, consent=False)
     assert denied_en.status_code == 401 and "The sign-in at Laborijn was cancelled or refused." in denied_en.text
     assert oidc.user_count() == before  # no account was made by any failed attempt
+    # Every attempt that came back from the provider is a failed sign-in in the audit trail.
+    assert oidc.logins() == [(None, "failure", "oidc:laborijn")] * 3
 
 
 def test_api_accepts_the_providers_jwt_access_tokens_for_the_linked_user(oidc: Oidc, deployed: ServiceContext) -> None:

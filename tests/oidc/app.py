@@ -24,6 +24,7 @@ from trajectflow.app import create_app
 from trajectflow.domain.clock import FixedClock
 from trajectflow.services.context import ServiceContext
 from trajectflow.store.models import User
+from trajectflow.store.security_models import AuditRecord
 
 ANNA = {
     "sub": "7f3c-anna",
@@ -105,6 +106,14 @@ class Oidc:
     def user_count(self) -> int:
         with self.ctx.uow(write=False) as uow:
             return int(uow.session.scalar(select(func.count(User.id))) or 0)
+
+    def logins(self) -> list[tuple[str | None, str, str]]:
+        """The sign-in audit records so far: (user, result, method), oldest first."""
+        with self.ctx.uow(write=False) as uow:
+            rows = uow.session.scalars(
+                select(AuditRecord).where(AuditRecord.action == "login").order_by(AuditRecord.seq)
+            )
+            return [(r.actor, r.result, str((r.details or {}).get("method"))) for r in rows]
 
     def me(self, token: str) -> requests.Response:
         return requests.get(

@@ -62,16 +62,30 @@ class ProviderDocuments:
         self._lock = threading.Lock()
         self._metadata: dict[str, Any] | None = None
         self._metadata_at = 0.0
+        self._failed_at: float | None = None
         self._keys: KeySet | None = None
         self._key_ids: frozenset[str] = frozenset()
         self._keys_at = 0.0
 
     def metadata(self) -> dict[str, Any]:
+        """The discovery document; while the provider is down, the last good one (or a quick refusal)."""
         with self._lock:
             now = self._clock()
-            if self._metadata is None or now - self._metadata_at > METADATA_SECONDS:
+            fresh = self._metadata is not None and now - self._metadata_at <= METADATA_SECONDS
+            # A provider that just failed is not asked again on every request (each would wait for it).
+            failed_lately = self._failed_at is not None and now - self._failed_at < JWKS_REFRESH_SECONDS
+            if self._metadata is not None and (fresh or failed_lately):
+                return self._metadata
+            if failed_lately:
+                raise ProviderUnavailable(f"{self.provider.name}: unavailable a moment ago")
+            try:
                 self._metadata = self._checked_metadata(self._fetch(self.provider.server_metadata_url))
-                self._metadata_at = now
+            except ProviderUnavailable:
+                self._failed_at = now
+                if self._metadata is not None:
+                    return self._metadata
+                raise
+            self._metadata_at, self._failed_at = now, None
             return self._metadata
 
     def issuer(self) -> str:
