@@ -62,13 +62,12 @@ class TestProvider:
         }
         config_file = workdir / "provider-config.json"
         config_file.write_text(json.dumps(config))
-        self._process = subprocess.Popen(
-            ["node", str(SCRIPT), str(config_file)],
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        # Its warnings go to a file: a pipe nobody reads could fill up and stall the provider.
+        self._stderr_file = workdir / "provider-stderr.log"
+        with self._stderr_file.open("w") as stderr:
+            self._process = subprocess.Popen(
+                ["node", str(SCRIPT), str(config_file)], cwd=ROOT, stdout=subprocess.PIPE, stderr=stderr, text=True
+            )
         self.issuer = self._wait_until_ready()
 
     def _wait_until_ready(self) -> str:
@@ -84,10 +83,7 @@ class TestProvider:
         return line.split()[1]
 
     def _stderr(self) -> str:
-        try:
-            return self._process.communicate(timeout=5)[1][-2000:]
-        except (subprocess.TimeoutExpired, ValueError):
-            return ""
+        return self._stderr_file.read_text(errors="replace")[-2000:]
 
     def stop(self) -> None:
         if self._process.poll() is None:
@@ -97,9 +93,8 @@ class TestProvider:
             except subprocess.TimeoutExpired:
                 self._process.kill()
                 self._process.wait(timeout=10)
-        for stream in (self._process.stdout, self._process.stderr):
-            if stream is not None:
-                stream.close()
+        if self._process.stdout is not None:
+            self._process.stdout.close()
 
     def set_accounts(self, accounts: dict[str, Any]) -> None:
         """login name → {"sub", "password", "claims"}; the provider reads the file at every look-up."""
