@@ -70,7 +70,7 @@ def _record(response: Response) -> Response:
     if entry is None:
         return response
     try:
-        write_entry(cast(ServiceContext, current_app.extensions["trajectflow"]), entry)
+        write_entry(cast(ServiceContext, current_app.extensions["trajectflow"]), entry, durable=False)
     except Exception as error:  # noqa: BLE001 - any database failure
         log.error(
             "audit record could not be written",
