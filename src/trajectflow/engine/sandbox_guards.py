@@ -1,17 +1,18 @@
 """The run-time guards of sandboxed code: operators, big methods, attribute access, except clauses.
 
-A trace function cannot stop one C-level operation, so everything that can build something huge in
-a single step checks the size of its result first (see `SandboxLimits`):
+The time limit is looked at between Python-level steps, so one C-level operation cannot be stopped
+once it runs; everything that can build something huge in a single step checks the size of its
+result first (see `SandboxLimits`):
 - `a * b`, `a + b`, `a ** b`, `a << b`, `a % b` (rewritten into calls by `sandbox_policy`), the same
   in-place operators, `pow()`, `sum()` with a list or string start, `range()`;
 - the str/bytes methods ljust, rjust, center, zfill, expandtabs, replace, join and translate;
-- list.append/extend/insert, which also become Python calls so that `map(lst.append, lst)`
-  shows up in the trace instead of growing the list forever inside C;
+- list.append/extend/insert, which also become Python calls, so `map(lst.append, lst)` is a
+  Python loop that the limits see instead of a list growing forever inside C;
 - f-string format specs and `%` formatting (widths and precisions);
 - (in `sandbox_modules`) Decimal values and math.factorial/comb/perm/lcm/prod.
 Not covered: one built-in operation that walks a structure of shared parts (`str()`, `==` or
-`hash()` of a list that holds the same list many times over); the time limit starts counting
-again only after it returns.
+`hash()` of a list that holds the same list many times over); the time limit is only looked at
+again after it returns.
 """
 
 from __future__ import annotations
@@ -55,7 +56,9 @@ def guarded_add(a: Any, b: Any) -> Any:
 def guarded_mul(a: Any, b: Any) -> Any:
     if isinstance(a, int):
         if isinstance(b, int):
-            check_bits(a.bit_length() + b.bit_length())
+            bits = a.bit_length() + b.bit_length()
+            if bits > 64:  # the common case, small numbers, without looking up the limit
+                check_bits(bits)
         elif isinstance(b, _SEQUENCES):
             check_size(len(b) * a)
     elif isinstance(b, int) and isinstance(a, _SEQUENCES):

@@ -148,9 +148,9 @@ class RunBudget:
         self.limits = limits
         self.what = what
         now = time.monotonic()
-        self.deadline = now + limits.time_seconds
+        self.deadline = deadline = now + limits.time_seconds
         # Reading /proc costs a few microseconds: not for runs that end within a millisecond.
-        self.next_check = min(now + MEMORY_CHECK_INTERVAL, self.deadline)
+        self.next_check = now + MEMORY_CHECK_INTERVAL if limits.time_seconds > MEMORY_CHECK_INTERVAL else deadline
         self.memory_baseline: int | None = None
 
     def tick(self) -> None:
@@ -274,6 +274,8 @@ class _DataMeasure:
                 kind = type(item)
                 if kind is str:
                     total += len(item) + 2
+                elif kind is int:
+                    total += item.bit_length() * 3 // 10 + 1
                 elif kind in fixed:
                     total += fixed[kind]
                 else:
@@ -285,6 +287,8 @@ class _DataMeasure:
                 kind = type(item)
                 if kind is str:
                     total += len(item) + 3
+                elif kind is int:
+                    total += item.bit_length() * 3 // 10 + 2
                 elif kind in fixed:
                     total += fixed[kind] + 1
                 else:
