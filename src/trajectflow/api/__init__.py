@@ -12,6 +12,7 @@ def register_api(app: Flask) -> TrajectflowApi:
     from .audit import blp as audit_blp
     from .auth import blp as auth_blp
     from .cases import blp as cases_blp
+    from .clients import blp as clients_blp
     from .employers import blp as employers_blp
     from .kpis import blp as kpis_blp
     from .notifications import blp as notifications_blp
@@ -28,6 +29,6 @@ def register_api(app: Flask) -> TrajectflowApi:
     api.register_blueprint(audit_blp)
     for blueprint in (processes_blp, cases_blp, tasks_blp, supervision_blp, supervision_reports_blp, notifications_blp):
         api.register_blueprint(blueprint)
-    for blueprint in (employers_blp, programmes_blp, kpis_blp):
+    for blueprint in (employers_blp, programmes_blp, kpis_blp, clients_blp):
         api.register_blueprint(blueprint)
     return api

@@ -5,10 +5,19 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from ..services.bsn_view import reveal_bsn
 from ..services.cases import ClientInput, start_case
 from ..services.queries import CaseFilter, case_detail, case_history, list_cases
 from .identity import current_actor, service_context
-from .schemas import ApiErrorSchema, CaseCreateSchema, CaseDetailSchema, CasePageSchema, CaseQueryArgs, EventSchema
+from .schemas import (
+    ApiErrorSchema,
+    CaseCreateSchema,
+    CaseDetailSchema,
+    CasePageSchema,
+    CaseQueryArgs,
+    EventSchema,
+    RevealArgs,
+)
 
 blp = Blueprint("cases", __name__, url_prefix="/api/cases", description="Trajectory cases")
 
@@ -47,12 +56,18 @@ class Cases(MethodView):
 
 @blp.route("/<int:case_id>")
 class CaseDetail(MethodView):
+    @blp.arguments(RevealArgs, location="query")
     @blp.response(200, CaseDetailSchema)
     @blp.alt_response(404, schema=ApiErrorSchema)
-    def get(self, case_id: int):  # type: ignore[no-untyped-def]
-        """One case: phase, route, open tasks, waiting timers and its process data."""
-        current_actor()
-        return case_detail(service_context(), case_id)
+    def get(self, args, case_id: int):  # type: ignore[no-untyped-def]
+        """One case: phase, route, open tasks, waiting timers and its process data.
+
+        The client's BSN is masked; `?reveal=bsn` shows it in full (a view of personal data that is logged)."""
+        actor = current_actor()
+        detail = case_detail(service_context(), case_id)
+        if args.get("reveal") == "bsn":
+            detail["client"]["bsn"] = reveal_bsn(service_context(), actor, case_id)
+        return detail
 
 
 @blp.route("/<int:case_id>/history")

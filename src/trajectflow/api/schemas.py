@@ -42,6 +42,12 @@ class CaseQueryArgs(PagingArgs):
     client = fields.String(load_default=None, metadata={"description": "client name, number or BSN"})
 
 
+class RevealArgs(Schema):
+    reveal = fields.String(
+        load_default=None, validate=validate.OneOf(["bsn"]), metadata={"description": "`bsn`: the full BSN (logged)"}
+    )
+
+
 class TaskQueryArgs(PagingArgs):
     assignee = fields.String(load_default=None, metadata={"description": "user name, or 'me'"})
     candidate_group = fields.String(load_default=None)
@@ -59,7 +65,7 @@ class CompleteSchema(Schema):
 class ClientOutSchema(Schema):
     id = fields.Integer()
     name = fields.String()
-    bsn = fields.String(metadata={"description": "masked"})
+    bsn = fields.String(metadata={"description": "masked (`******333`); in full on a case with `?reveal=bsn`"})
 
 
 class TaskSchema(Schema):

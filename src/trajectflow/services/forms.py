@@ -9,9 +9,16 @@ from typing import Any
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import SchemaError
 
+from ..domain.bsn import is_valid_bsn
 from ..domain.errors import ValidationFailed
 
 _FORMAT_CHECKER = FormatChecker()
+
+
+@_FORMAT_CHECKER.checks("bsn")
+def _is_bsn(value: object) -> bool:
+    """A form field with `"format": "bsn"` takes nine digits passing the 11-proef."""
+    return not isinstance(value, str) or is_valid_bsn(value)
 
 
 def load_forms(directory: Path) -> dict[str, Any]:

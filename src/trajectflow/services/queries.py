@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from ..domain.bsn import mask_bsn
+from ..domain.bsn import check_bsn_search, mask_bsn
 from ..domain.cases import TaskStatus
 from ..store.models import Case, CaseEvent, Client, ProcessVersion, Task, Timer
 from .context import ServiceContext
@@ -159,6 +159,7 @@ def list_cases(ctx: ServiceContext, filters: CaseFilter) -> Page:
         query = query.where(Case.municipality == filters.municipality)
     if filters.client:
         term = filters.client.strip()
+        check_bsn_search(term)
         if term.isascii() and term.isdigit() and len(term) <= 9:
             query = query.where(or_(Client.bsn == term.zfill(9), Client.id == int(term)))
         else:

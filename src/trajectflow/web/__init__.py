@@ -28,12 +28,13 @@ def _blueprints() -> list[Blueprint]:
     from .employers import bp as employers_bp
     from .melding import bp as melding_bp
     from .oidc import bp as oidc_bp
+    from .privacy import bp as privacy_bp
     from .supervisor import bp as supervisor_bp
     from .tasks import bp as tasks_bp
     from .worklist import bp as worklist_bp
 
     return [auth_bp, i18n_bp, worklist_bp, tasks_bp, cases_bp, melding_bp, supervisor_bp, employers_bp, designer_bp,
-            account_bp, oidc_bp]  # fmt: skip
+            account_bp, oidc_bp, privacy_bp]  # fmt: skip
 
 
 def register_web(app: Flask) -> None:

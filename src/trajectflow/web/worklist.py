@@ -9,6 +9,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from ..domain.bsn import is_valid_bsn_search
 from ..domain.errors import Forbidden, ValidationFailed
 from ..domain.municipalities import MUNICIPALITIES
 from ..services.saved_filters import delete_filter, list_filters, save_filter
@@ -41,6 +42,7 @@ def index() -> str:
         saved=saved,
         options=filter_options(ctx, actor),
         municipalities=MUNICIPALITIES,
+        bsn_invalid=not is_valid_bsn_search(filters.client),
         link=lambda **changes: url_for(".index", **{**filters.params(), **changes}),
     )
 
