@@ -8,7 +8,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields
 
-from ..services.kpis import KpiFilter, all_kpis, billing_table, kpi_table
+from ..services.kpis import KpiFilter, all_kpis, billing_records_table, billing_table, kpi_table
 from .identity import current_actor, service_context
 from .schemas import ApiErrorSchema
 from .supervision_reports import PeriodArgs, ReportSchema, report_file
@@ -58,3 +58,24 @@ class Billing(MethodView):
     def get(self, args):  # type: ignore[no-untyped-def]
         """Purchased services: per organisation, buying municipality, month and route: started, active, ended."""
         return billing_table(service_context(), current_actor(), kpi_filter(args)).as_dict()
+
+
+@blp.route("/kpis/billing/records")
+class BillingRecords(MethodView):
+    @blp.arguments(KpiArgs, location="query")
+    @blp.response(200, ReportSchema)
+    @blp.alt_response(403, schema=ApiErrorSchema)
+    def get(self, args):  # type: ignore[no-untyped-def]
+        """Billable records: one row per trajectory of a purchased-service municipality running in the period
+        (case_id, municipality, organisation, route, start, end). Teamleider or beheerder."""
+        return billing_records_table(service_context(), current_actor(), kpi_filter(args)).as_dict()
+
+
+@blp.route("/kpis/billing/records.<any(csv, xlsx):file_format>")
+class BillingRecordsFile(MethodView):
+    @blp.arguments(KpiArgs, location="query")
+    @blp.alt_response(403, schema=ApiErrorSchema)
+    def get(self, args, file_format: str):  # type: ignore[no-untyped-def]
+        """The billable records as CSV (semicolon-separated, UTF-8) or XLSX; headers are the column keys."""
+        table = billing_records_table(service_context(), current_actor(), kpi_filter(args))
+        return report_file(table.key, table.columns, table.rows, file_format)

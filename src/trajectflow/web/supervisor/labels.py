@@ -48,6 +48,9 @@ COLUMNS = {
     "organisation": _l("Organisation"),
     "started": _l("Started"),
     "active": _l("Active"),
+    "case_id": _l("Case"),
+    "start": _l("Start"),
+    "end": _l("End"),
 }
 
 VALUES = {

@@ -11,11 +11,11 @@ from flask import Response, render_template, request
 from ...domain.errors import ValidationFailed
 from ...domain.municipalities import MUNICIPALITIES
 from ...domain.organisations import ORGANISATIONS
-from ...services.kpis import KpiTable, billing_table
+from ...services.kpis import BILLING_RECORD_ROLES, KpiTable, billing_records_table, billing_table
 from ...services.programmes import list_programmes
 from ...services.report_export import to_csv, to_xlsx
 from ...services.reports import ReportPeriod, all_reports, report
-from ..auth import current_web_actor, web_context
+from ..auth import current_web_actor, role_required, web_context
 from . import bp
 from .common import supervisor_required
 from .labels import TITLES, headers, labelled_rows
@@ -77,11 +77,27 @@ def reports_page() -> str:
     )
 
 
+@bp.get("/rapportages/billing-records.<any(csv, xlsx):file_format>")
+@role_required(*BILLING_RECORD_ROLES)
+def billing_records_download(file_format: str) -> Response:
+    """The billable records behind the billing table: one row per trajectory."""
+    table = billing_records_table(web_context(), current_web_actor(), _period())
+    rows = [
+        [case_id, MUNICIPALITIES.get(m, m), ORGANISATIONS[o].name if o in ORGANISATIONS else o, *rest]
+        for case_id, m, o, *rest in table.rows
+    ]
+    return _download(table.key, table.columns, rows, file_format)
+
+
 @bp.get("/rapportages/<key>.<any(csv, xlsx):file_format>")
 @supervisor_required
 def report_download(key: str, file_format: str) -> Response:
     table = _table(key, _period())
-    names, rows = headers(table.columns), labelled_rows(table.rows)
+    return _download(key, table.columns, table.rows, file_format)
+
+
+def _download(key: str, columns: list[str], table_rows: list[list[Any]], file_format: str) -> Response:
+    names, rows = headers(columns), labelled_rows(table_rows)
     if file_format == "csv":
         response = Response(to_csv(names, rows), mimetype="text/csv; charset=utf-8")
     else:
