@@ -24,10 +24,13 @@ setup: $(VENV)/.installed assets translations browser
 translations: $(VENV)/.installed
 	$(BIN)/pybabel compile --use-fuzzy -d src/trajectflow/translations
 
-## browser: Debian's chromium for the Playwright page tests (no browser downloads here)
+## browser: Debian's chromium for the Playwright page tests (no browser downloads here), and the DejaVu fonts
+## the inzageverzoek PDF is set in
 browser:
 	@test -x /usr/bin/chromium || DEBIAN_FRONTEND=noninteractive apt-get install -y chromium \
 	  || (DEBIAN_FRONTEND=noninteractive apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
+	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || DEBIAN_FRONTEND=noninteractive apt-get install -y fonts-dejavu-core \
+	  || (DEBIAN_FRONTEND=noninteractive apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y fonts-dejavu-core)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
