@@ -84,7 +84,7 @@ def _record(response: Response) -> Response:
 def _login_entry(login: dict[str, Any], response: Response) -> AuditEntry:
     username = str(login.get("username") or "").strip()[:100] or None
     result = "success" if login.get("result") == "success" else "failure"
-    details = {**_base_details(response), "method": str(login.get("method") or "password")}
+    details = {**_base_details(response), "login_method": str(login.get("method") or "password")[:50]}
     return AuditEntry("login", username, "user", username, None, result, _origin_ip(), _user_agent(), details)
 
 
@@ -161,8 +161,9 @@ def _task_form_action(action: str) -> str:
 def _created_id(response: Response) -> str | None:
     if response.status_code == 201 and response.is_json:
         body = response.get_json(silent=True)
-        if isinstance(body, dict) and isinstance(body.get("id"), int | str):
-            return str(body["id"])
+        for key in ("id", "username"):
+            if isinstance(body, dict) and isinstance(body.get(key), int | str):
+                return str(body[key])
     if 300 <= response.status_code < 400 and request.endpoint == "melding.create":
         match = _CREATED_CASE.search(response.headers.get("Location", ""))
         return match.group(1) if match else None

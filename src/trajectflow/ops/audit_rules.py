@@ -143,6 +143,9 @@ _PAGES: dict[str, Rule] = {
     "designer.deploy": _r("deploy", "process"),
     "designer.migrate": _r(object_type="process", GET=QUIET, POST="migrate"),
     "privacy.bsn": _r("view_bsn", "case"),
+    "account.index": _r(QUIET, "api_token"),  # your own account and token list
+    "account.create": _r("admin", "api_token"),
+    "account.revoke": _r("admin", "api_token"),
 }
 
 _SKIPPED_ENDPOINTS = frozenset({"static", "metrics", "i18n.switch_language"})
@@ -208,7 +211,10 @@ def object_type_of(endpoint: str, view_args: Mapping[str, object]) -> str | None
     rule = RULES.get(endpoint)
     if rule is not None and rule.object_type is not None:
         return rule.object_type
-    return next((kind for arg, kind in OBJECT_ARGS if arg in view_args), None)
+    named = next((kind for arg, kind in OBJECT_ARGS if arg in view_args), None)
+    if named is None and any(hint in endpoint.partition(".")[0] for hint in _ADMIN_HINTS):
+        return "user"  # user administration: the list and the new account
+    return named
 
 
 def object_id_of(view_args: Mapping[str, object], object_type: str | None) -> str | None:
