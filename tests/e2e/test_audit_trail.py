@@ -169,6 +169,8 @@ def test_a_whole_trajectory_leaves_exactly_the_expected_records(server, deployed
     expected.append(("teamleider", "export", "audit_log", cid, "success"))
     assert server.request("GET", f"/api/cases/{cid}/audit", user="klantmanager").status_code == 403
     expected.append(("klantmanager", "view", "audit_log", cid, "denied"))
+    assert server.request("GET", f"/api/cases/{cid}/audit", user="teamleider-laborijn").status_code == 404
+    expected.append(("teamleider-laborijn", "view", "audit_log", cid, "denied"))
 
     assert _tuples(ctx) == expected
 
