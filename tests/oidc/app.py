@@ -113,7 +113,7 @@ class Oidc:
             rows = uow.session.scalars(
                 select(AuditRecord).where(AuditRecord.action == "login").order_by(AuditRecord.seq)
             )
-            return [(r.actor, r.result, str((r.details or {}).get("method"))) for r in rows]
+            return [(r.actor, r.result, str((r.details or {}).get("login_method"))) for r in rows]
 
     def me(self, token: str) -> requests.Response:
         return requests.get(
