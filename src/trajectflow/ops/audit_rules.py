@@ -90,6 +90,8 @@ _API: dict[str, Rule] = {
     "kpis.Kpis": _r(QUIET, "kpi"),
     "kpis.Billing": _r(QUIET, "billing"),
     "kpis.KpiFile": _r("export", "kpi"),
+    "kpis.BillingRecords": _r("list", "billing"),
+    "kpis.BillingRecordsFile": _r("export", "billing"),
 }
 
 _PAGES: dict[str, Rule] = {
@@ -143,6 +145,8 @@ _PAGES: dict[str, Rule] = {
     "designer.deploy": _r("deploy", "process"),
     "designer.migrate": _r(object_type="process", GET=QUIET, POST="migrate"),
     "privacy.bsn": _r("view_bsn", "case"),
+    "supervisor.billing_records_download": _r("export", "billing"),
+    "admin.new": _r(QUIET, "user"),
     "account.index": _r(QUIET, "api_token"),  # your own account and token list
     "account.create": _r("admin", "api_token"),
     "account.revoke": _r("admin", "api_token"),
