@@ -1,7 +1,136 @@
-"""CLI commands: accounts (registered by cli.py)."""
+"""CLI commands: accounts (registered by cli.py).
+
+`trajectflow users …` runs on the server with full rights (no tenancy limits): how a production
+install without demo mode gets its first functioneel beheerder, e.g.
+
+    echo "$PASSWORD" | trajectflow users create admin --role beheerder \\
+        --organisation werkbedrijf-roermond --password-stdin
+"""
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
+from typing import Any
+
 import click
 
-COMMANDS: list[click.Command] = []
+from .domain.errors import TrajectflowError
+from .services.context import ServiceContext
+from .settings import Settings
+
+
+def _context() -> ServiceContext:
+    return ServiceContext.create(Settings.from_env())
+
+
+def _run(action: Callable[[], Any]) -> Any:
+    """Call a service; a refusal is printed with its details and exits with status 1."""
+    try:
+        return action()
+    except TrajectflowError as err:
+        click.echo(f"refused: {err.message}", err=True)
+        if isinstance(err.details, dict):
+            for key, messages in err.details.items():
+                text = "; ".join(messages) if isinstance(messages, list) else messages
+                click.echo(f"  {key}: {text}", err=True)
+        sys.exit(1)
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
+
+
+@click.group("users")
+def users() -> None:
+    """Local accounts: create, list, (de)activate, set a password, lift a lock-out."""
+
+
+@users.command("create")
+@click.argument("username")
+@click.option("--role", "roles", multiple=True, required=True, help="a role (repeat for more): beheerder, …")
+@click.option("--organisation", default=None, help="execution organisation, e.g. werkbedrijf-roermond")
+@click.option("--municipality", default=None, help="municipality, for municipal staff")
+@click.option("--display-name", default="", help="full name (default: the user name)")
+@click.option("--email", default=None, help="address for reminder mails")
+@click.option("--password-stdin", is_flag=True, help="read the password from the first line of stdin")
+@click.option("--no-password", is_flag=True, help="no password: sign-in only through OpenID Connect")
+def create(
+    username: str,
+    roles: tuple[str, ...],
+    organisation: str | None,
+    municipality: str | None,
+    display_name: str,
+    email: str | None,
+    password_stdin: bool,
+    no_password: bool,
+) -> None:
+    """Create account USERNAME (password: at least 12 characters, not the user name)."""
+    from .services.accounts import NewAccount, create_account
+
+    password = None if no_password else _read_password(password_stdin)
+    new = NewAccount(username, list(roles), display_name, organisation, municipality, email, password)
+    account = _run(lambda: create_account(_context(), None, new))
+    home = account.municipality or account.organisation or "no organisation"
+    click.echo(f"created {account.username} ({', '.join(account.roles)}; {home})")
+
+
+@users.command("list")
+@click.option("--search", default=None, help="part of the user name or display name")
+def list_users(search: str | None) -> None:
+    """List every account: name, roles, organisation or municipality, state."""
+    from .services.accounts import list_accounts
+
+    for a in _run(lambda: list_accounts(_context(), None, search)):
+        state = [s for s, on in (("inactive", not a.active), ("locked", a.locked), ("demo", a.demo)) if on]
+        home = a.municipality or a.organisation or "-"
+        click.echo(f"{a.username}\t{','.join(a.roles)}\t{home}\t{' '.join(state) or 'active'}")
+
+
+def _set_active(username: str, active: bool) -> None:
+    from .services.accounts import update_account
+
+    _run(lambda: update_account(_context(), None, username, {"active": active}))
+
+
+@users.command("deactivate")
+@click.argument("username")
+def deactivate(username: str) -> None:
+    """Deactivate USERNAME at once: no sign-in, its sessions and API tokens stop working."""
+    _set_active(username, False)
+    click.echo(f"deactivated {username}; its API tokens are revoked")
+
+
+@users.command("activate")
+@click.argument("username")
+def activate(username: str) -> None:
+    """Activate USERNAME again."""
+    _set_active(username, True)
+    click.echo(f"activated {username}")
+
+
+@users.command("set-password")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="read the password from the first line of stdin")
+def set_password_command(username: str, password_stdin: bool) -> None:
+    """Set a new password for USERNAME; its API tokens are revoked."""
+    from .services.accounts import set_password
+
+    password = _read_password(password_stdin)
+    revoked = _run(lambda: set_password(_context(), None, username, password))
+    click.echo(f"password of {username} set; {revoked} API token(s) revoked")
+
+
+@users.command("unlock")
+@click.argument("username")
+def unlock(username: str) -> None:
+    """Lift the lock-out of USERNAME after repeated failed sign-ins."""
+    from .services.accounts import unlock_account
+
+    forgotten = _run(lambda: unlock_account(_context(), None, username))
+    click.echo(f"unlocked {username} ({forgotten} failed sign-in(s) forgotten)")
+
+
+COMMANDS: list[click.Command] = [users]

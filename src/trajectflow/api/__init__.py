@@ -21,12 +21,14 @@ def register_api(app: Flask) -> TrajectflowApi:
     from .supervision import blp as supervision_blp
     from .supervision_reports import blp as supervision_reports_blp
     from .tasks import blp as tasks_blp
+    from .users import blp as users_blp
 
     api = TrajectflowApi(app)
     install_api_identity(app)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     api.register_blueprint(auth_blp)
     api.register_blueprint(audit_blp)
+    api.register_blueprint(users_blp)
     for blueprint in (processes_blp, cases_blp, tasks_blp, supervision_blp, supervision_reports_blp, notifications_blp):
         api.register_blueprint(blueprint)
     for blueprint in (employers_blp, programmes_blp, kpis_blp, clients_blp):

@@ -127,5 +127,5 @@ class Token(MethodView):
     @blp.alt_response(401, schema=ApiErrorSchema)
     @blp.alt_response(404, schema=ApiErrorSchema)
     def delete(self, token_id: int):  # type: ignore[no-untyped-def]
-        """Revoke a token at once (your own; a functioneel beheerder may revoke anyone's)."""
+        """Revoke a token at once (your own; a functioneel beheerder also those of the accounts they manage)."""
         return revoke_token(service_context(), current_actor(), token_id)

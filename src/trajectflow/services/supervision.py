@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from ..domain.cases import CLOSED_PHASE, Actor, CaseStatus, TaskStatus
 from ..domain.errors import Conflict, EngineFailure, Forbidden, ValidationFailed
 from ..domain.roles import SUPERVISOR_ROLES
+from ..domain.tenancy import visible_municipalities
 from ..store.models import Case, Task, Timer, User
 from .context import ServiceContext
 from .loading import get_case, get_task, load_instance
@@ -77,6 +78,12 @@ def reassign_tasks(
                 raise ValidationFailed(
                     f"{user.username} does not hold role '{task.role}' of task {task.id}",
                     {"assignee": [f"'{user.username}' does not hold role '{task.role}' (task {task.id})"]},
+                )
+            municipality = get_case(session, task.case_id).municipality
+            if municipality not in visible_municipalities(user.organisation, user.municipality):
+                raise ValidationFailed(
+                    f"{user.username} does not work for {municipality} (task {task.id})",
+                    {"assignee": [f"'{user.username}' does not work for {municipality} (task {task.id})"]},
                 )
         for task in tasks:
             previous = task.assignee

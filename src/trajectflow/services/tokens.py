@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from ..domain.accounts import manages
 from ..domain.cases import Actor
 from ..domain.errors import NotFound, ValidationFailed
 from ..store.models import User
@@ -15,7 +16,6 @@ from .context import ServiceContext
 from .token_secrets import digest_of, display_prefix, new_token
 
 MAX_TOKEN_DAYS = 366
-ADMIN_ROLE = "beheerder"
 
 
 @dataclass(frozen=True)
@@ -76,15 +76,15 @@ def list_tokens(ctx: ServiceContext, actor: Actor) -> list[TokenInfo]:
 
 
 def revoke_token(ctx: ServiceContext, actor: Actor, token_id: int) -> TokenInfo:
-    """Revoke one of the actor's own tokens; a functioneel beheerder may revoke anyone's."""
+    """Revoke one of the actor's own tokens; a functioneel beheerder also those of the accounts they manage."""
     with ctx.uow() as uow:
         row = uow.session.execute(
-            select(ApiToken, User.username).join(User, User.id == ApiToken.user_id).where(ApiToken.id == token_id)
+            select(ApiToken, User).join(User, User.id == ApiToken.user_id).where(ApiToken.id == token_id)
         ).first()
         if row is None:
             raise NotFound("token not found")
         token, owner = row
-        if owner != actor.username and ADMIN_ROLE not in actor.roles:
+        if owner.username != actor.username and not manages(actor, owner.organisation, owner.municipality):
             raise NotFound("token not found")  # no hint that someone else's token exists
         if token.revoked_at is None:
             token.revoked_at = ctx.clock.now()

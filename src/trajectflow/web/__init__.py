@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask
 
+from ..domain.accounts import ADMIN_ROLE
 from ..domain.roles import SUPERVISOR_ROLES
 from ..services.migration import DESIGNER_ROLES, MIGRATION_ROLES
 from .auth import bp as auth_bp
@@ -23,6 +24,7 @@ from .templating import install_template_helpers
 
 def _blueprints() -> list[Blueprint]:
     from .account import bp as account_bp
+    from .admin import bp as admin_bp
     from .cases import bp as cases_bp
     from .designer import bp as designer_bp
     from .employers import bp as employers_bp
@@ -34,7 +36,7 @@ def _blueprints() -> list[Blueprint]:
     from .worklist import bp as worklist_bp
 
     return [auth_bp, i18n_bp, worklist_bp, tasks_bp, cases_bp, melding_bp, supervisor_bp, employers_bp, designer_bp,
-            account_bp, oidc_bp, privacy_bp]  # fmt: skip
+            account_bp, oidc_bp, privacy_bp, admin_bp]  # fmt: skip
 
 
 def register_web(app: Flask) -> None:
@@ -53,3 +55,4 @@ def register_web(app: Flask) -> None:
     add_nav_item(app, "employer_pages.programmes", "programmes")
     add_nav_item(app, "designer.index", "designer", DESIGNER_ROLES)
     add_nav_item(app, "designer.migrate", "migration", MIGRATION_ROLES)
+    add_nav_item(app, "admin.users", "admin", {ADMIN_ROLE})

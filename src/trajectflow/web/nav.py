@@ -19,6 +19,7 @@ LABELS = {
     "programmes": _l("Programmes"),
     "migration": _l("Move cases"),
     "designer": _l("Process design"),
+    "admin": _l("Users"),
 }
 
 
