@@ -24,17 +24,24 @@ def _context() -> ServiceContext:
     return ServiceContext.create(Settings.from_env())
 
 
-def _run(action: Callable[[], Any]) -> Any:
-    """Call a service; a refusal is printed with its details and exits with status 1."""
+def _run(ctx: ServiceContext, command: str, username: str | None, action: Callable[[], Any]) -> Any:
+    """Call a service and write the audit record (BIO: every admin action, refused ones too);
+    a refusal is printed with its details and exits with status 1."""
+    from .services.audit import record_cli_audit
+
+    kind = "list" if command == "list" else "admin"
     try:
-        return action()
+        result = action()
     except TrajectflowError as err:
+        record_cli_audit(ctx, kind, "user", username, result="failure", details={"command": command, "error": err.code})
         click.echo(f"refused: {err.message}", err=True)
         if isinstance(err.details, dict):
             for key, messages in err.details.items():
                 text = "; ".join(messages) if isinstance(messages, list) else messages
                 click.echo(f"  {key}: {text}", err=True)
         sys.exit(1)
+    record_cli_audit(ctx, kind, "user", username, details={"command": command})
+    return result
 
 
 def _read_password(from_stdin: bool) -> str:
@@ -72,7 +79,8 @@ def create(
 
     password = None if no_password else _read_password(password_stdin)
     new = NewAccount(username, list(roles), display_name, organisation, municipality, email, password)
-    account = _run(lambda: create_account(_context(), None, new))
+    ctx = _context()
+    account = _run(ctx, "create", username, lambda: create_account(ctx, None, new))
     home = account.municipality or account.organisation or "no organisation"
     click.echo(f"created {account.username} ({', '.join(account.roles)}; {home})")
 
@@ -83,7 +91,8 @@ def list_users(search: str | None) -> None:
     """List every account: name, roles, organisation or municipality, state."""
     from .services.accounts import list_accounts
 
-    for a in _run(lambda: list_accounts(_context(), None, search)):
+    ctx = _context()
+    for a in _run(ctx, "list", None, lambda: list_accounts(ctx, None, search)):
         state = [s for s, on in (("inactive", not a.active), ("locked", a.locked), ("demo", a.demo)) if on]
         home = a.municipality or a.organisation or "-"
         click.echo(f"{a.username}\t{','.join(a.roles)}\t{home}\t{' '.join(state) or 'active'}")
@@ -92,7 +101,9 @@ def list_users(search: str | None) -> None:
 def _set_active(username: str, active: bool) -> None:
     from .services.accounts import update_account
 
-    _run(lambda: update_account(_context(), None, username, {"active": active}))
+    ctx = _context()
+    command = "activate" if active else "deactivate"
+    _run(ctx, command, username, lambda: update_account(ctx, None, username, {"active": active}))
 
 
 @users.command("deactivate")
@@ -119,7 +130,8 @@ def set_password_command(username: str, password_stdin: bool) -> None:
     from .services.accounts import set_password
 
     password = _read_password(password_stdin)
-    revoked = _run(lambda: set_password(_context(), None, username, password))
+    ctx = _context()
+    revoked = _run(ctx, "set-password", username, lambda: set_password(ctx, None, username, password))
     click.echo(f"password of {username} set; {revoked} API token(s) revoked")
 
 
@@ -129,7 +141,8 @@ def unlock(username: str) -> None:
     """Lift the lock-out of USERNAME after repeated failed sign-ins."""
     from .services.accounts import unlock_account
 
-    forgotten = _run(lambda: unlock_account(_context(), None, username))
+    ctx = _context()
+    forgotten = _run(ctx, "unlock", username, lambda: unlock_account(ctx, None, username))
     click.echo(f"unlocked {username} ({forgotten} failed sign-in(s) forgotten)")
 
 

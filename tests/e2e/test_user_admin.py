@@ -17,6 +17,7 @@ from trajectflow.services.context import ServiceContext
 from trajectflow.services.demo_users import ensure_demo_users
 from trajectflow.services.users import ensure_user
 from trajectflow.store.models import User
+from trajectflow.store.security_models import AuditRecord
 
 ORG = "werkbedrijf-roermond"
 ADMIN = "beheerder"
@@ -259,3 +260,22 @@ def test_first_beheerder_from_the_command_line(server, ctx):  # type: ignore[no-
     assert _sign_in(server, "km", new).status_code == 201
     missing = run(cli, ["unlock", "niemand"], env=env)
     assert missing.exit_code == 1 and "no account 'niemand'" in missing.output
+    with ctx.uow(write=False) as uow:  # every command is in the audit trail, refused ones too, never a password
+        records = uow.session.execute(
+            select(AuditRecord.action, AuditRecord.object_id, AuditRecord.result, AuditRecord.details)
+            .where(AuditRecord.actor.like("cli:%"))
+            .order_by(AuditRecord.seq)
+        ).all()
+    assert [(r.action, r.object_id, r.result, r.details["command"]) for r in records] == [
+        ("admin", "admin", "failure", "create"),
+        ("admin", "admin", "success", "create"),
+        ("admin", "admin", "failure", "create"),
+        ("list", None, "success", "list"),
+        ("admin", "km", "success", "deactivate"),
+        ("list", None, "success", "list"),
+        ("admin", "km", "success", "activate"),
+        ("admin", "km", "success", "set-password"),
+        ("admin", "km", "success", "unlock"),
+        ("admin", "niemand", "failure", "unlock"),
+    ]
+    assert STRONG not in str(records) and new not in str(records)
