@@ -8,7 +8,7 @@ from sqlalchemy import or_, select
 
 from ..domain.cases import Actor
 from ..domain.errors import Forbidden, NotFound, ValidationFailed
-from ..store.models import SavedFilter
+from ..store.models import SavedFilter, User
 from .context import ServiceContext
 from .worklist import FILTER_FIELDS, WorklistFilter
 
@@ -33,10 +33,20 @@ def save_filter(ctx: ServiceContext, actor: Actor, name: str, params: dict[str, 
 
 
 def list_filters(ctx: ServiceContext, actor: Actor) -> list[dict[str, Any]]:
-    """The actor's own filters and those shared with any of their teams, by name."""
+    """The actor's own filters and those shared with any of their teams, by name.
+
+    A team is the holders of a role in the actor's own organisation (or municipality): a filter names and
+    searches clients, so one shared by a klantmanager elsewhere is not theirs to see.
+    """
     condition = SavedFilter.owner == actor.username
     if actor.roles:
-        condition = or_(condition, SavedFilter.team.in_(sorted(actor.roles)))
+        elsewhere = select(User.username).where(
+            or_(
+                User.organisation.is_distinct_from(actor.organisation),
+                User.municipality.is_distinct_from(actor.municipality),
+            )
+        )
+        condition = or_(condition, SavedFilter.team.in_(sorted(actor.roles)) & SavedFilter.owner.not_in(elsewhere))
     with ctx.uow(write=False) as uow:
         rows = uow.session.scalars(select(SavedFilter).where(condition).order_by(SavedFilter.name, SavedFilter.id))
         return [

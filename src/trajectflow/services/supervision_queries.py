@@ -15,6 +15,7 @@ from ..domain.bsn import mask_bsn
 from ..domain.cases import Actor, CaseStatus, TaskStatus
 from ..domain.errors import NotFound
 from ..domain.roles import CASEWORK_ROLES
+from ..domain.tenancy import visible_municipalities
 from ..store.models import Case, Client, ProcessVersion, Task, Timer, User
 from .context import ServiceContext
 from .queries import task_dict
@@ -207,15 +208,20 @@ def _source_of(sources: dict[str, str], process_id: str) -> str | None:
 
 
 def assignable_users(ctx: ServiceContext, actor: Actor) -> list[dict[str, Any]]:
-    """Active users with the caseworker roles they hold, for reassignment pickers."""
+    """Active users with the caseworker roles they hold, for reassignment pickers: only those who work
+    for a municipality the teamleider sees (a task can only go to someone who may see its case)."""
     require_supervisor(actor)
     with ctx.uow(write=False) as uow:
         users = uow.session.scalars(select(User).where(User.active.is_(True)).order_by(User.username))
         return [
             {"username": u.username, "display_name": u.display_name, "roles": sorted(u.roles)}
             for u in users
-            if set(u.roles) & CASEWORK_ROLES
+            if set(u.roles) & CASEWORK_ROLES and _shares_a_municipality(actor, u)
         ]
+
+
+def _shares_a_municipality(actor: Actor, user: User) -> bool:
+    return bool(actor.municipalities & visible_municipalities(user.organisation, user.municipality))
 
 
 def open_tasks_for(ctx: ServiceContext, actor: Actor, assignee: str | None, role: str | None) -> list[dict[str, Any]]:
