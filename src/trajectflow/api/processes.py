@@ -8,7 +8,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from ..services.deploy import validation_report
-from ..services.migration import migration_report
+from ..services.migration import migration_report, require_designer
 from ..services.queries import list_processes
 from .identity import current_actor, service_context
 from .process_design_schemas import (
@@ -39,9 +39,9 @@ class Validate(MethodView):
         """Check BPMN/DMN files (with the forms on the server) without deploying them.
 
         Every problem has file, line, element id, message and severity (`error` or `warning`);
-        `valid` is false when there is any error.
+        `valid` is false when there is any error. Process designers only (the files are untrusted XML).
         """
-        current_actor()
+        require_designer(current_actor())
         ctx = service_context()
         return validation_report(body["files"], ctx.settings.forms_dir)
 

@@ -12,6 +12,7 @@ from ..services.supervision import (
     move_case,
     reassign_task,
     reassign_tasks,
+    require_supervisor,
     resume_case,
     retry_case,
     suspend_case,
@@ -122,8 +123,9 @@ class Move(MethodView):
 @blp.route("/cases/<int:case_id>/move-targets")
 class MoveTargets(MethodView):
     @blp.response(200, MovableElementSchema(many=True))
+    @blp.alt_response(403, schema=ApiErrorSchema)
     @blp.alt_response(404, schema=ApiErrorSchema)
     def get(self, case_id: int):  # type: ignore[no-untyped-def]
-        """The user tasks this case's token can be moved to."""
-        current_actor()
+        """The user tasks this case's token can be moved to (teamleider only, like moving it)."""
+        require_supervisor(current_actor())
         return movable_elements(service_context(), case_id)

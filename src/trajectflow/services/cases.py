@@ -14,6 +14,7 @@ from ..domain.cases import Actor, CaseStatus, age_on
 from ..domain.errors import EngineFailure, Forbidden, NotFound, ValidationFailed
 from ..domain.municipalities import normalise_municipality
 from ..domain.organisations import handling_organisation
+from ..domain.roles import CASEWORK_ROLES
 from ..engine.instance import EngineInstance
 from ..store.models import Case, Client, ProcessVersion
 from ..store.tenancy import ALL_TENANTS, in_scope
@@ -44,8 +45,11 @@ def start_case(
 ) -> int:
     """Register the melding: find or create the client and start the process.
 
-    On `version`, else the version pinned for the municipality, else the latest.
+    On `version`, else the version pinned for the municipality, else the latest. Caseworkers only, and
+    only for a municipality their organisation serves.
     """
+    if not actor.roles & CASEWORK_ROLES:
+        raise Forbidden("only caseworkers register a melding", {"required_role": sorted(CASEWORK_ROLES)})
     municipality_code = normalise_municipality(municipality)
     if municipality_code is None:
         raise ValidationFailed(

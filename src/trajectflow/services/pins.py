@@ -12,9 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..domain.cases import Actor
-from ..domain.errors import NotFound, ValidationFailed
+from ..domain.errors import Forbidden, NotFound, ValidationFailed
 from ..domain.municipalities import normalise_municipality
 from ..store.models import ProcessPin, ProcessVersion
+from ..store.tenancy import in_scope
 from .context import ServiceContext
 from .migration import require_designer
 
@@ -67,9 +68,12 @@ def list_pins(ctx: ServiceContext, process_id: str) -> list[dict[str, Any]]:
 
 
 def _municipality(name: str) -> str:
+    """The municipality's code; a designer pins only for municipalities their organisation serves."""
     code = normalise_municipality(name)
     if code is None:
         raise ValidationFailed("unknown municipality", {"municipality": [f"'{name}' is not a known municipality"]})
+    if not in_scope(code):
+        raise Forbidden("your organisation does not serve this municipality", {"municipality": code})
     return code
 
 

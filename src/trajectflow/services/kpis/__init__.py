@@ -60,7 +60,8 @@ def all_kpis(ctx: ServiceContext, actor: Actor, flt: KpiFilter) -> list[KpiTable
 
 
 def billing_table(ctx: ServiceContext, actor: Actor, flt: KpiFilter) -> KpiTable:
-    require_supervisor(actor)
+    """Billing of purchased services per month and route: teamleider or beheerder, like the billable records."""
+    _require_billing_role(actor)
     flt.bounds()
     with ctx.uow(write=False) as uow:
         return billing(uow.session, _with_now(ctx, flt))
@@ -68,11 +69,15 @@ def billing_table(ctx: ServiceContext, actor: Actor, flt: KpiFilter) -> KpiTable
 
 def billing_records_table(ctx: ServiceContext, actor: Actor, flt: KpiFilter) -> KpiTable:
     """The billable records (one per trajectory of a purchased service): teamleider or beheerder."""
-    if not actor.roles & BILLING_RECORD_ROLES:
-        raise Forbidden(
-            "only a teamleider or beheerder may see billable records",
-            {"required_role": sorted(BILLING_RECORD_ROLES), "roles": sorted(actor.roles)},
-        )
+    _require_billing_role(actor)
     flt.bounds()
     with ctx.uow(write=False) as uow:
         return billing_records(uow.session, _with_now(ctx, flt))
+
+
+def _require_billing_role(actor: Actor) -> None:
+    if not actor.roles & BILLING_RECORD_ROLES:
+        raise Forbidden(
+            "only a teamleider or beheerder may see billing",
+            {"required_role": sorted(BILLING_RECORD_ROLES), "roles": sorted(actor.roles)},
+        )
