@@ -15,6 +15,12 @@ from .schemas import ApiErrorSchema
 blp = Blueprint("clients", __name__, url_prefix="/api/clients", description="Clients and their data (inzageverzoek)")
 
 
+EXPORT_CONTENT = {
+    "application/json": {"schema": {"type": "object"}},
+    "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+}
+
+
 class ExportArgs(Schema):
     format = fields.String(load_default="json", validate=validate.OneOf(["json", "pdf"]))
 
@@ -30,7 +36,8 @@ def export_response(client_id: int, file_format: str, body: bytes) -> Response:
 @blp.route("/<int:client_id>/export")
 class ClientExport(MethodView):
     @blp.arguments(ExportArgs, location="query")
-    @blp.response(200, description="the export: a JSON document, or a PDF with `format=pdf`")
+    @blp.doc(responses={"200": {"description": "the export: a JSON document, or a PDF with `format=pdf`",
+                                "content": EXPORT_CONTENT}})  # fmt: skip
     @blp.alt_response(403, schema=ApiErrorSchema)
     @blp.alt_response(404, schema=ApiErrorSchema)
     def get(self, args, client_id: int):  # type: ignore[no-untyped-def]

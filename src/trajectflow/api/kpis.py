@@ -13,6 +13,9 @@ from .identity import current_actor, service_context
 from .schemas import ApiErrorSchema
 from .supervision_reports import PeriodArgs, ReportSchema, report_file
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+RECORD_FILES = {"text/csv": {"schema": {"type": "string"}}, XLSX: {"schema": {"type": "string", "format": "binary"}}}
+
 blp = Blueprint("kpis", __name__, url_prefix="/api", description="KPIs, exports and billing of purchased services")
 
 
@@ -74,6 +77,7 @@ class BillingRecords(MethodView):
 @blp.route("/kpis/billing/records.<any(csv, xlsx):file_format>")
 class BillingRecordsFile(MethodView):
     @blp.arguments(KpiArgs, location="query")
+    @blp.doc(responses={"200": {"description": "the file", "content": RECORD_FILES}})
     @blp.alt_response(403, schema=ApiErrorSchema)
     def get(self, args, file_format: str):  # type: ignore[no-untyped-def]
         """The billable records as CSV (semicolon-separated, UTF-8) or XLSX; headers are the column keys."""
