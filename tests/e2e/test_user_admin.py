@@ -170,6 +170,17 @@ def test_roles_change_at_once_and_deactivation_revokes_tokens(server, staff):  #
     self_demote = server.request("PATCH", f"/api/users/{ADMIN}", user=ADMIN, json={"roles": ["jobcoach"]})
     assert self_demote.status_code == 422 and set(self_demote.json()["details"]) == {"roles"}
     assert "beheerder" in server.request("GET", f"/api/users/{ADMIN}", user=ADMIN).json()["roles"]
+    assert server.request("PATCH", "/api/users/wisselaar", user="teamleider", json={"active": False}).status_code == 403
+    with staff.uow(write=False) as uow:  # administration is in the audit trail, refusals included
+        trail = uow.session.execute(
+            select(AuditRecord.actor, AuditRecord.action, AuditRecord.result, AuditRecord.details)
+            .where(AuditRecord.object_type == "user", AuditRecord.object_id == "wisselaar")
+            .order_by(AuditRecord.seq)
+        ).all()
+    changes = [(r.actor, r.action, r.result) for r in trail if r.action == "admin"]
+    results = ["success", "success", "failed", "success", "success"]  # create, roles, demo flag (422), off, on
+    assert changes == [(ADMIN, "admin", r) for r in results] + [("teamleider", "admin", "denied")]
+    assert STRONG not in str(trail)
 
 
 def test_new_password_revokes_tokens_and_unlock_lifts_a_lock_out(server, staff):  # type: ignore[no-untyped-def]
