@@ -109,7 +109,7 @@ def _request_entry(response: Response) -> AuditEntry | None:
         object_id = _created_id(response)
     case_id = _case_id(view_args, object_type, object_id)
     details = {**_base_details(response), **g.get("audit_details", {})}
-    if action in ("reassign",):
+    if action == "reassign":
         details.update(_reassign_details())
     return AuditEntry(
         action,

@@ -5,7 +5,8 @@ Every request to an endpoint is recorded unless its rule says otherwise:
   viewer, the language switch, the sign-in form itself (GET /login).
 - QUIET: reads without personal data (process definitions, the modeler, aggregate reports, KPIs,
   programme progress, workload counts, the case diagram's element states, your own identity and token
-  list, empty forms): recorded only when refused (401/403), so probing is still visible.
+  list, empty forms): recorded only when refused (401, 403, 404, or an anonymous page visitor sent to
+  sign in), so probing is still visible.
 - everything else: views and lists of personal data, every change, every export, every sign-in.
 
 An endpoint without a rule (one added later) gets a default from its URL: a download or `export`
