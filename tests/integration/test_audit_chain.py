@@ -217,3 +217,18 @@ def test_export_of_a_case_as_json_and_csv(ctx):
         ("audit_log", None, 5),
         ("audit_log", None, 0),
     ]
+
+
+def test_a_record_slipped_in_at_the_end_is_found(ctx, tamper):
+    _append(ctx, 3)
+    with tamper.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO audit_records (seq, at, actor, action, result, prev_digest, digest)"
+                " VALUES (4, :at, 'someone', 'view', 'success', :prev, :digest)"
+            ),
+            {"at": audit_rows(ctx)[0].at.replace(tzinfo=None), "prev": "f" * 64, "digest": "e" * 64},
+        )
+    problems = verify_audit_trail(ctx).problems
+    assert problems[0].startswith("seq 4 (id ") and "does not link to seq 3" in problems[0]
+    assert problems[1].startswith("seq 4 (id ") and problems[1].endswith("digest mismatch — the record was altered")
