@@ -6,6 +6,7 @@ fails here ("no access rule for …"): nobody adds an endpoint without deciding 
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import replace
 
@@ -17,6 +18,9 @@ from trajectflow.services.context import ServiceContext
 from .access.matrix import AccessMatrix
 from .access.rules import rules
 from .access.world import World
+
+# While working on some endpoints: ACCESS_MATRIX_ONLY=tasks.,task_page. runs only those (the full run is the test).
+ONLY = tuple(name for name in os.environ.get("ACCESS_MATRIX_ONLY", "").split(",") if name)
 
 
 def _listed(title: str, lines: list[str], limit: int = 60) -> str:
@@ -35,12 +39,13 @@ def test_access_matrix(ctx, clock, backend, capsys: pytest.CaptureFixture[str]):
         built = time.perf_counter()
         matrix = AccessMatrix(server.app, world, server.base_url, matrix_ctx.uow.engine)
         signed = time.perf_counter()
-        report = matrix.run(rules())
+        report = matrix.run(rules(), ONLY)
     finally:
         server.stop()
     report.seconds.update(world=built - started, sign_in=signed - built, total=time.perf_counter() - started)
     with capsys.disabled():
-        print(f"\n[{backend}] {report.summary()}\n[{backend}] {report.details()}")
+        subset = f" (only {', '.join(ONLY)})" if ONLY else ""
+        print(f"\n[{backend}] {report.summary()}{subset}\n[{backend}] {report.details()}")
         slowest = sorted(report.per_endpoint.items(), key=lambda item: -item[1])[:8]
         print("slowest: " + ", ".join(f"{e} {s:.1f}" for e, s in slowest))
     problems = [

@@ -11,6 +11,7 @@ access is searched for traces of the municipalities the caller may not see.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import time
 from dataclasses import dataclass, field
@@ -103,11 +104,14 @@ class AccessMatrix:
                 found.append((url_rule.endpoint, method, url_rule.rule))
         return sorted(found)
 
-    def run(self, rules: dict[str, dict[str, Rule]]) -> Report:
+    def run(self, rules: dict[str, dict[str, Rule]], only: tuple[str, ...] = ()) -> Report:
+        """Every endpoint and method (or, with `only`, those whose endpoint name starts with one of them)."""
         report = Report()
         seen = set()
         for endpoint, method, url_rule in self.endpoints():
             seen.add((endpoint, method))
+            if only and not endpoint.startswith(only):
+                continue
             rule = rules.get(endpoint, {}).get(method)
             if rule is None:
                 report.missing.append(f"no access rule for {endpoint} ({method} {url_rule})")
@@ -116,7 +120,28 @@ class AccessMatrix:
             page = not url_rule.startswith("/api/")
             self._run_rule(report, endpoint, method, rule, page)
         report.stale = [f"{e} {m}" for e, methods in rules.items() for m in methods if (e, m) not in seen]
+        if not only:
+            self._lists_show_what_may_be_seen(report)
         return report
+
+    def _lists_show_what_may_be_seen(self, report: Report) -> None:
+        """The other half of tenancy: the case list shows exactly the municipalities a caller may see
+        (Werkbedrijf Roermond's staff Leudal too, Leudal's own staff Leudal only)."""
+        for caller in self.api_callers:
+            account = caller.principal.account
+            if account is None:
+                continue
+            reply = caller.send("GET", "/api/cases?page_size=500")
+            shown = {item["municipality"] for item in json.loads(reply.body)["items"]}
+            expected = set(MUNICIPALITIES) & account.municipalities
+            report.tried += 1
+            label = f"GET /api/cases as {account.username}"
+            if shown - expected:
+                report.leaks.append(f"{label} lists cases of {sorted(shown - expected)}")
+            elif expected - shown:
+                report.over_restricted.append(f"{label} lists no cases of {sorted(expected - shown)}")
+            else:
+                report.allowed_as_expected += 1
 
     def _run_rule(self, report: Report, endpoint: str, method: str, rule: Rule, page: bool) -> None:
         callers = self.page_callers if page else self.api_callers

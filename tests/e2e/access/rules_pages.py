@@ -114,7 +114,7 @@ PAGE_RULES: dict[str, dict[str, Rule]] = {
     },
     "auth.logout": {"POST": public(lambda w, m: Target(data={}, isolated=True))},
     "i18n.switch_language": {"POST": public(lambda w, m: Target(data={"lang": "en"}, isolated=True))},
-    "worklist.index": {"GET": signed_in(lambda w, m: Target(query="view=groups"))},
+    "worklist.index": {"GET": signed_in(lambda w, m: Target(query="view=groups&page_size=100"))},
     "worklist.save": {"POST": signed_in(lambda w, m: Target(data={"name": "Matrix", "view": "groups"}))},
     # Saved filters are personal (shared ones too): only the owner deletes one.
     "worklist.delete": {
