@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask
 
 from ..domain.accounts import ADMIN_ROLE
-from ..domain.roles import SUPERVISOR_ROLES
+from ..domain.roles import CASEWORK_ROLES, SUPERVISOR_ROLES
 from ..services.migration import DESIGNER_ROLES, MIGRATION_ROLES
 from .auth import bp as auth_bp
 from .csrf import install_csrf
@@ -48,7 +48,7 @@ def register_web(app: Flask) -> None:
     for blueprint in _blueprints():
         app.register_blueprint(blueprint)
     add_nav_item(app, "worklist.index", "worklist")
-    add_nav_item(app, "melding.new", "melding")
+    add_nav_item(app, "melding.new", "melding", CASEWORK_ROLES)
     add_nav_item(app, "supervisor.stuck", "supervisor", SUPERVISOR_ROLES)
     add_nav_item(app, "supervisor.reports_page", "reports", SUPERVISOR_ROLES)
     add_nav_item(app, "employer_pages.index", "employers")

@@ -11,14 +11,16 @@ from flask_babel import gettext as _
 from ..domain.bsn import is_valid_bsn, normalise_bsn
 from ..domain.errors import ValidationFailed
 from ..domain.municipalities import MUNICIPALITIES
+from ..domain.roles import CASEWORK_ROLES
 from ..services.cases import ClientInput, start_case
 from ..services.queries import list_processes
-from .auth import current_web_actor, login_required, web_context
+from .auth import current_web_actor, role_required, web_context
 from .errors import web_blueprint
 from .formdata import iso_date
 
 bp = web_blueprint("melding", __name__, url_prefix="/meldingen")
 DEFAULT_PROCESS = "participatie_traject"
+caseworker_required = role_required(*sorted(CASEWORK_ROLES))  # who registers a melding (services/cases.py)
 
 
 def _render(values: dict[str, str], errors: dict[str, str], status: int = 200) -> Any:
@@ -32,7 +34,7 @@ def _render(values: dict[str, str], errors: dict[str, str], status: int = 200) -
 
 
 @bp.get("/nieuw")
-@login_required
+@caseworker_required
 def new() -> Any:
     return _render({"process_id": DEFAULT_PROCESS}, {})
 
@@ -52,7 +54,7 @@ def _check(values: dict[str, str]) -> tuple[dict[str, str], date | None]:
 
 
 @bp.post("/nieuw")
-@login_required
+@caseworker_required
 def create() -> Any:
     keys = ("bsn", "name", "birth_date", "municipality", "process_id")
     values = {key: request.form.get(key, "").strip() for key in keys}

@@ -127,7 +127,7 @@ PAGE_RULES: dict[str, dict[str, Rule]] = {
     "dossier.note": {
         "POST": signed_in(lambda w, m: Target(case_of(w, m).values, data={"body": f"Pagina {MARK[_m(m)]}"}), **PER_M)
     },
-    "melding.new": {"GET": signed_in()},
+    "melding.new": {"GET": only(CASEWORK)},
     "melding.create": {"POST": only(CASEWORK, melding, **PER_M)},
     "task_page.show": {"GET": signed_in(lambda w, m: Target({"task_id": w.sides[_m(m)].open_task_id}), **PER_M)},
     "task_page.submit": {
