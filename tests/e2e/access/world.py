@@ -123,6 +123,7 @@ class World:
         self.api_tokens: dict[str, str] = {}
         self.bad_tokens: dict[str, str] = {}
         self._numbers = iter(range(1, 10**6))
+        self._tails = {m: iter(range(10**6)) for m in MUNICIPALITIES}
         self._memo: dict[Any, Any] = {}
         self._markers: dict[frozenset[str], re.Pattern[str] | None] = {}
 
@@ -221,10 +222,13 @@ class World:
         return next(self._numbers)
 
     def new_bsn(self, municipality: str) -> str:
-        candidate = 200_000_000 + self.number() * 1_000
-        while not is_valid_bsn(str(candidate)):
-            candidate += 1
-        return str(candidate)
+        """A valid BSN whose last three digits (all a list shows) belong to this municipality alone."""
+        lowest = 100 + 300 * MUNICIPALITIES.index(municipality)
+        tail = lowest + next(self._tails[municipality]) % 300
+        prefix = 200_000 + self.number()
+        while not is_valid_bsn(f"{prefix}{tail:03d}"):
+            prefix += 1
+        return f"{prefix}{tail:03d}"
 
     def client_name(self, municipality: str) -> str:
         return f"Cliënt {MARK[municipality]} {self.number()}"
@@ -308,6 +312,7 @@ class World:
             parts.append(re.escape(MARK[m]))
             if self.bsns[m]:
                 parts.append(r"\b(?:" + "|".join(sorted(self.bsns[m])) + r")\b")
+                parts.append(r"\*{6}(?:" + "|".join(sorted({bsn[-3:] for bsn in self.bsns[m]})) + r")\b")  # masked
             if self.case_ids[m]:
                 cases = "|".join(str(i) for i in sorted(self.case_ids[m]))
                 parts.append(rf'"case_id":\s*(?:{cases})\b|/dossiers/(?:{cases})\b|/zaken/(?:{cases})\b')
