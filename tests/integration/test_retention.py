@@ -27,6 +27,7 @@ from trajectflow.services.context import ServiceContext
 from trajectflow.services.deploy import deploy_directory
 from trajectflow.services.dossier import case_diagram, case_dossier
 from trajectflow.services.drafts import save_draft
+from trajectflow.services.employer_plans import EvaluationInput, evaluate_plan, list_plans
 from trajectflow.services.kpis import KpiFilter, all_kpis, billing_records_table
 from trajectflow.services.notes import add_note
 from trajectflow.services.retention import retention_candidates, run_retention
@@ -42,23 +43,26 @@ from trajectflow.store.models import (
     Task,
     TaskDraft,
 )
+from trajectflow.store.registry_models import EmployerPlan, RegistryEvent
 from trajectflow.store.security_models import AuditRecord, RetentionRun
 
 TL = Actor("teamleider", frozenset({"teamleider"}))
 KM = Actor("klantmanager", frozenset({"klantmanager"}))
 ANNA = ("111222333", "Anna Yılmaz-de Vries")
-SECRETS = ("111222333", "Yılmaz", "Venlo", "bakker", "schuldhulp", "Cliënt Anna")
+SECRETS = ("111222333", "Yılmaz", "Venlo", "bakker", "schuldhulp", "Cliënt Anna", "kwam te laat", "100000022")
 
 
 @dataclass
 class World:
     ctx: ServiceContext
     anna: int  # cancelled with a reason, draft, note and notification: due
+    dirk: int  # a trajectplan with an employer, evaluated with a note, then cancelled: due
     bram_closed: int  # rejected application: due, but Bram has another case open
     bram_open: int
     chantal: int  # completed recently: within the term
     anna_client: int
     bram_client: int
+    dirk_client: int
 
 
 def _ctx(ctx: ServiceContext, mode: str = "anonymise", days: int = 30) -> ServiceContext:
@@ -78,6 +82,7 @@ def _world(ctx: ServiceContext, clock: FixedClock, mode: str = "anonymise") -> W
     add_note(ctx, KM, anna.case_id, "Anna belt over schuldhulp")
     _notify(ctx, anna.case_id, anna.task("plan_van_aanpak").id, clock.now())
     cancel_case(ctx, TL, anna.case_id, "Anna verhuist naar Venlo")
+    dirk = _with_employer_plan(ctx, clock)
 
     bram_closed = CaseFlow.start(ctx, "123456782", date(1979, 7, 1), municipality="leudal")
     bram_closed.complete("aanvraag_beoordelen", a.AANV_AF)
@@ -90,12 +95,29 @@ def _world(ctx: ServiceContext, clock: FixedClock, mode: str = "anonymise") -> W
     return World(
         _ctx(ctx, mode),
         anna.case_id,
+        dirk.case_id,
         bram_closed.case_id,
         bram_open.case_id,
         chantal.case_id,
         _client_of(ctx, anna.case_id),
         _client_of(ctx, bram_open.case_id),
+        _client_of(ctx, dirk.case_id),
     )
+
+
+def _with_employer_plan(ctx: ServiceContext, clock: FixedClock) -> CaseFlow:
+    dirk = CaseFlow.start(ctx, "100000022", date(1968, 1, 30))
+    dirk.complete("aanvraag_beoordelen", a.AANV_OK)
+    dirk.complete("brede_intake", a.intake(4))
+    dirk.complete("diagnose", a.diagnose("volledig", "laag", False))
+    dirk.complete("plan_van_aanpak", a.PVA)
+    dirk.complete("match_werkgever", a.MATCH)
+    dirk.complete("trajectplan_werkgever", a.trajectplan(False, False, False))
+    (plan,) = list_plans(ctx, case_id=dirk.case_id)
+    evaluation = EvaluationInput(clock.now().date(), "bijsturen", "Dirk kwam te laat")
+    evaluate_plan(ctx, Actor("werkgeversadviseur", frozenset({"werkgeversadviseur"})), plan["id"], evaluation)
+    cancel_case(ctx, TL, dirk.case_id, "Gestopt")
+    return dirk
 
 
 def _client_of(ctx: ServiceContext, case_id: int) -> int:
@@ -144,11 +166,12 @@ def test_anonymising_removes_personal_data_and_keeps_the_statistics(ctx, clock, 
     assert all(secret in _dump(database[1]) for secret in SECRETS)
 
     due = list(retention_candidates(ctx))
-    assert [(c.case_id, c.mode) for c in due] == [(world.anna, "anonymise"), (world.bram_closed, "anonymise")]
+    assert [c.case_id for c in due] == [world.anna, world.dirk, world.bram_closed]
+    assert {c.mode for c in due} == {"anonymise"}
     assert due[0].municipality == "echt-susteren" and due[0].closed_at < clock.now() - timedelta(days=30)
 
     report = run_retention(ctx, "test", batch_size=1)
-    assert (report.cases, report.clients, report.batches) == (2, 1, 2)
+    assert (report.cases, report.clients, report.batches) == (3, 2, 3)
 
     dump = _dump(database[1])
     assert [secret for secret in SECRETS if secret in dump] == []
@@ -169,6 +192,9 @@ def test_anonymising_removes_personal_data_and_keeps_the_statistics(ctx, clock, 
         assert s.scalar(select(func.count()).select_from(Notification)) == 0
         assert s.scalar(select(func.count()).select_from(OutgoingEmail)) == 0
         assert [n.body for n in s.scalars(select(CaseNote))] == ["[geanonimiseerd]"]
+        evaluated = s.scalars(select(RegistryEvent).where(RegistryEvent.kind == "plan_evaluated")).one()
+        assert set(evaluated.details or {}) == {"plan_id", "date"} and "Trajectplan" in evaluated.message
+        assert [p.evaluations for p in s.scalars(select(EmployerPlan))] == [[]]
         events = select(CaseEvent).where(CaseEvent.case_id == world.anna)
         cancelled = s.scalar(events.where(CaseEvent.kind == "case_cancelled"))
         assert cancelled is not None and cancelled.message == "Traject geannuleerd" and cancelled.details is None
@@ -187,7 +213,7 @@ def test_anonymising_removes_personal_data_and_keeps_the_statistics(ctx, clock, 
     assert (again.cases, again.clients) == (0, 0) and list(retention_candidates(ctx)) == []
     with ctx.uow(write=False) as uow:
         runs = list(uow.session.scalars(select(RetentionRun).order_by(RetentionRun.id)))
-        assert [(r.mode, r.cases) for r in runs] == [("anonymise", 2), ("anonymise", 0)]
+        assert [(r.mode, r.cases) for r in runs] == [("anonymise", 3), ("anonymise", 0)]
         actions = uow.session.scalars(select(AuditRecord.action).where(AuditRecord.actor == "test")).all()
         assert actions == ["retention", "retention"]
 
@@ -202,7 +228,7 @@ def test_a_client_is_anonymised_once_their_last_case_is_past_the_term(ctx, clock
     with ctx.uow(write=False) as uow:
         assert uow.session.get_one(Client, world.bram_client).name == "geanonimiseerd"
         placeholders = uow.session.scalars(select(Client.bsn).where(Client.anonymised_at.is_not(None))).all()
-        assert len(set(placeholders)) == len(placeholders) == 3
+        assert len(set(placeholders)) == len(placeholders) == 4
 
 
 def test_delete_mode_removes_the_cases_and_clients_left_without_one(ctx, clock, database):  # type: ignore[no-untyped-def]
@@ -210,14 +236,17 @@ def test_delete_mode_removes_the_cases_and_clients_left_without_one(ctx, clock, 
     record_audit(world.ctx, action="view", actor="km", object_type="case", object_id=world.anna, case_id=world.anna)
     trail = _audit_rows(world.ctx)
     report = run_retention(world.ctx)
-    assert (report.mode, report.cases, report.clients) == ("delete", 2, 1)
+    assert (report.mode, report.cases, report.clients) == ("delete", 3, 2)
     assert [secret for secret in SECRETS if secret in _dump(database[1])] == []
     with ctx.uow(write=False) as uow:
         s = uow.session
         assert sorted(s.scalars(select(Case.id))) == sorted([world.bram_open, world.chantal])
         assert s.get(Client, world.anna_client) is None and s.get(Client, world.bram_client) is not None
-        gone = (world.anna, world.bram_closed)
-        for model in (Task, CaseEvent, CaseNote, Notification):
+        gone = (world.anna, world.dirk, world.bram_closed)
+        assert s.get(Client, world.dirk_client) is None
+        kinds = s.scalars(select(RegistryEvent.kind)).all()
+        assert "plan_evaluated" not in kinds and "plan_agreed" not in kinds and "employer_registered" in kinds
+        for model in (Task, CaseEvent, CaseNote, Notification, EmployerPlan):
             assert s.scalar(select(func.count()).select_from(model).where(model.case_id.in_(gone))) == 0
         assert s.scalar(select(func.count()).select_from(TaskDraft)) == 0
         assert s.scalar(select(AuditRecord.case_id).where(AuditRecord.seq == trail[0][0])) == world.anna
@@ -249,7 +278,7 @@ def test_cli_dry_run_lists_without_names_then_a_run_acts(ctx, database):  # type
     dry = runner.invoke(main, ["retention", "run", "--dry-run"], env=env)
     assert dry.exit_code == 0, dry.output
     lines = [line.split("\t") for line in dry.stdout.splitlines()]
-    assert [line[0] for line in lines] == [str(world.anna), str(world.bram_closed), str(world.chantal)]
+    assert [int(line[0]) for line in lines] == [world.anna, world.dirk, world.bram_closed, world.chantal]
     assert lines[0][1:] == ["echt-susteren", "2020-01-06", "anonymise"]
     assert "Yılmaz" not in dry.output and "111222333" not in dry.output and "nothing changed" in dry.stderr
     with ctx.uow(write=False) as uow:
@@ -258,10 +287,10 @@ def test_cli_dry_run_lists_without_names_then_a_run_acts(ctx, database):  # type
 
     done = runner.invoke(main, ["retention", "run"], env=env)
     assert done.exit_code == 0, done.output
-    assert "3 case(s) and 2 client(s) anonymised" in done.stdout
+    assert "4 case(s) and 3 client(s) anonymised" in done.stdout
     with ctx.uow(write=False) as uow:
         run = uow.session.scalars(select(RetentionRun)).one()
-        assert run.cases == 3
+        assert run.cases == 4
         record = uow.session.scalars(select(AuditRecord).where(AuditRecord.action == "retention")).one()
         assert record.actor.startswith("cli:") and record.client == "trajectflow-cli"
         assert record.object_id == str(run.id)

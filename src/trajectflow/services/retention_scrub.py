@@ -8,7 +8,8 @@ Anonymising keeps what statistics need and nothing that names or describes the c
   KPIs count stay (ladder rung, outflow reason, instruments …); drafts are removed;
 - history events keep kind, time, actor and element; reasons and error texts are cut from their messages
   and details; notes keep author and time, not their text; employer plans keep dates and instruments;
-- notifications about the case and their emails are removed;
+- notifications about the case and their emails are removed; the employer's history keeps that a plan
+  was evaluated, not the evaluation's text;
 - a client none of whose cases is open or still within the term is renamed "geanonimiseerd", gets a
   placeholder instead of the BSN (`domain.bsn.anonymous_bsn`) and only the year of birth (1 January).
 Deleting removes the case with every row that refers to it, and clients left without cases.
@@ -27,7 +28,7 @@ from sqlalchemy.orm import Session
 from ..domain.bsn import anonymous_bsn
 from ..domain.cases import CaseStatus
 from ..store.models import Case, CaseEvent, CaseNote, Client, Notification, OutgoingEmail, Task, TaskDraft, Timer
-from ..store.registry_models import EmployerPlan, Placement, ProgrammeEnrolment
+from ..store.registry_models import EmployerPlan, Placement, ProgrammeEnrolment, RegistryEvent
 
 ANONYMISE = "anonymise"
 DELETE = "delete"
@@ -37,6 +38,7 @@ CLOSED = (CaseStatus.COMPLETED, CaseStatus.CANCELLED)
 _NO_SYNC = {"synchronize_session": False}
 TASKS = cast(Table, Task.__table__)
 EVENTS = cast(Table, CaseEvent.__table__)
+REGISTRY_EVENTS = cast(Table, RegistryEvent.__table__)
 
 # Answers the KPIs count (services/kpis): they stay so the reports of past periods keep their numbers.
 STATISTICAL_FIELDS = frozenset(
@@ -58,6 +60,8 @@ EVENT_DETAILS_KEPT = frozenset(
     {"route", "from", "to", "due_at", "next", "mode", "elements", "note_id", "plan_id", "placement_id"}
     | {"employer_id", "programme_id"}
 )
+EMPLOYER_EVENTS_ABOUT_CASES = ("plan_agreed", "plan_evaluated", "placement_started")
+REGISTRY_DETAILS_KEPT = frozenset({"plan_id", "case_id", "placement_id", "workplace_id", "date"})
 _REASON_SEPARATOR = " — reden: "  # how services/supervision.py appends a teamleider's reason
 _FIXED_MESSAGES = {
     "case_errored": "Fout in de verwerking (tekst verwijderd)",
@@ -96,6 +100,7 @@ def anonymise_cases(session: Session, case_ids: Sequence[int], cutoff: datetime,
         .values(goals=REMOVED_TEXT, agreements=[], evaluations=[]),
         execution_options=_NO_SYNC,
     )
+    _employer_history(session, case_ids, remove=False)
     return _anonymise_clients(session, _clients_of(session, case_ids), cutoff, now)
 
 
@@ -105,6 +110,7 @@ def delete_cases(session: Session, case_ids: Sequence[int], cutoff: datetime, no
     task_ids = select(Task.id).where(Task.case_id.in_(case_ids)).scalar_subquery()
     session.execute(delete(TaskDraft).where(TaskDraft.task_id.in_(task_ids)), execution_options=_NO_SYNC)
     _remove_notifications(session, case_ids)
+    _employer_history(session, case_ids, remove=True)
     for model in (Timer, CaseEvent, CaseNote, Placement, ProgrammeEnrolment, EmployerPlan, Task):
         session.execute(delete(model).where(model.case_id.in_(case_ids)), execution_options=_NO_SYNC)
     session.execute(delete(Case).where(Case.id.in_(case_ids)), execution_options=_NO_SYNC)
@@ -128,6 +134,49 @@ def _remove_notifications(session: Session, case_ids: Sequence[int]) -> None:
         delete(OutgoingEmail).where(OutgoingEmail.notification_id.in_(notification_ids)), execution_options=_NO_SYNC
     )
     session.execute(delete(Notification).where(Notification.case_id.in_(case_ids)), execution_options=_NO_SYNC)
+
+
+def _employer_history(session: Session, case_ids: Sequence[int], remove: bool) -> None:
+    """The employers' histories about these cases: evaluations lose their text (anonymise), or the
+    events about the cases' plans and placements go with them (delete)."""
+    plans: dict[int, int] = dict(
+        session.execute(select(EmployerPlan.id, EmployerPlan.employer_id).where(EmployerPlan.case_id.in_(case_ids)))
+        .tuples()
+        .all()
+    )
+    placements: dict[int, int] = dict(
+        session.execute(select(Placement.id, Placement.employer_id).where(Placement.case_id.in_(case_ids)))
+        .tuples()
+        .all()
+    )
+    employers = set(plans.values()) | set(placements.values())
+    if not employers:
+        return
+    events = session.execute(
+        select(RegistryEvent.id, RegistryEvent.details).where(
+            RegistryEvent.subject_type == "employer",
+            RegistryEvent.subject_id.in_(sorted(employers)),
+            RegistryEvent.kind.in_(EMPLOYER_EVENTS_ABOUT_CASES),
+        )
+    ).all()
+    about = [
+        (event_id, details)
+        for event_id, details in events
+        if isinstance(details, dict)
+        and (set(case_ids) & {details.get("case_id")} or details.get("plan_id") in plans
+             or details.get("placement_id") in placements)
+    ]  # fmt: skip
+    if remove:
+        ids = [event_id for event_id, _details in about]
+        if ids:
+            session.execute(delete(RegistryEvent).where(RegistryEvent.id.in_(ids)), execution_options=_NO_SYNC)
+        return
+    changes = [
+        {"row_id": event_id, "kept": {k: v for k, v in details.items() if k in REGISTRY_DETAILS_KEPT}}
+        for event_id, details in about
+        if set(details) - REGISTRY_DETAILS_KEPT
+    ]
+    _update_by_id(session, REGISTRY_EVENTS, changes, details=bindparam("kept"))
 
 
 def statistical_answers(data: Any) -> dict[str, Any] | None:
