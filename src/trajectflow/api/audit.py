@@ -36,6 +36,7 @@ class AuditRecordSchema(Schema):
 class CaseAudit(MethodView):
     @blp.arguments(AuditArgs, location="query")
     @blp.response(200, AuditRecordSchema(many=True))
+    @blp.doc(responses={"200": {"content": {"text/csv": {"schema": {"type": "string"}}}}})  # with format=csv
     @blp.alt_response(403, schema=ApiErrorSchema)
     @blp.alt_response(404, schema=ApiErrorSchema)
     def get(self, args: dict[str, Any], case_id: int):  # type: ignore[no-untyped-def]
