@@ -273,8 +273,9 @@ def _open_tasks(session: Session, case_id: int) -> list[Task]:
     return list(session.scalars(select(Task).where(Task.case_id == case_id, Task.status == TaskStatus.OPEN)))
 
 
-def movable_elements(ctx: ServiceContext, case_id: int) -> list[dict[str, str]]:
-    """The user tasks a case's token may be moved to, with their names, for forms and pickers."""
+def movable_elements(ctx: ServiceContext, actor: Actor, case_id: int) -> list[dict[str, str]]:
+    """The user tasks a case's token may be moved to, with their names, for forms and pickers (teamleider)."""
+    require_supervisor(actor)
     with ctx.uow(write=False) as uow:
         case = get_case(uow.session, case_id)
         if case.status not in (CaseStatus.ACTIVE, CaseStatus.ERRORED, CaseStatus.SUSPENDED):

@@ -52,7 +52,7 @@ def case(case_id: int) -> str:
         "supervisor/case.html",
         case=case_detail(ctx, case_id),
         history=case_history(ctx, case_id)[-15:],
-        targets=movable_elements(ctx, case_id),
+        targets=movable_elements(ctx, actor, case_id),
         users=assignable_users(ctx, actor),
     )
 
