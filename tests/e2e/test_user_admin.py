@@ -290,3 +290,45 @@ def test_first_beheerder_from_the_command_line(server, ctx):  # type: ignore[no-
         ("admin", "niemand", "failure", "unlock"),
     ]
     assert STRONG not in str(records) and new not in str(records)
+
+
+def test_user_administration_answers_within_its_schema(ctx, clock, staff):  # type: ignore[no-untyped-def]
+    """Schemathesis on /api/users… as a beheerder: no server error, every answer as the schema says."""
+    import schemathesis
+    from hypothesis import HealthCheck, given, settings
+    from schemathesis.specs.openapi.checks import positive_data_acceptance
+
+    from trajectflow.app import create_app
+    from trajectflow.services.tokens import issue_token
+
+    app = create_app(ctx.settings, clock=clock)
+    app.extensions["trajectflow"] = ctx
+    schema = schemathesis.openapi.from_wsgi("/api/openapi.json", app)
+    headers = {"Authorization": f"Bearer {issue_token(ctx, ADMIN, 'fuzz', None).token}"}
+    problems: list[str] = []
+    seen: dict[int, int] = {}
+    operations = [r.ok() for r in schema.get_all_operations() if r.ok().path.startswith("/api/users")]
+    assert len(operations) == 8
+
+    for operation in operations:
+
+        @given(operation.as_strategy())
+        @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), database=None,
+                  derandomize=True)  # fmt: skip
+        def run(case) -> None:  # type: ignore[no-untyped-def]
+            case.headers = {**(case.headers or {}), **headers}
+            response = case.call()
+            seen[response.status_code] = seen.get(response.status_code, 0) + 1
+            where = f"{case.method} {case.formatted_path} {str(case.body)[:200]}"
+            if response.status_code >= 500:
+                problems.append(f"{where}: {response.status_code} {response.text[:300]}")
+                return
+            try:
+                case.validate_response(response, excluded_checks=[positive_data_acceptance])
+            except (Exception, BaseExceptionGroup) as err:  # noqa: BLE001 - a group of failed checks
+                failures = getattr(err, "exceptions", [err])
+                problems.extend(f"{where}: {type(f).__name__}: {str(f).splitlines()[0][:200]}" for f in failures)
+
+        run()
+    assert problems == [], "\n".join(problems)
+    assert seen.get(200) and seen.get(404) and seen.get(422), seen  # lists, unknown accounts, refused input
