@@ -20,7 +20,7 @@ def _programme(server) -> int:  # type: ignore[no-untyped-def]
         "name": "Meedoen Werkt 2026",
         "start_date": "2026-01-01",
         "end_date": "2026-12-31",
-        "municipalities": ["oude-ijsselstreek"],
+        "municipalities": ["roermond"],
         "target_residents_to_work": 10,
         "target_employers_with_workplace": 10,
         "enrolment_rule": {"routes": ["werk"]},
@@ -37,7 +37,7 @@ def _placed_case(server, deployed, clock) -> tuple[CaseDriver, int]:  # type: ig
         "POST", f"/api/employers/{employer_id}/workplaces", user=WGA, json={"description": "Schoonmaak sportpark"}
     ).json()["id"]
     case = CaseDriver.start(
-        server, deployed, clock, bsn="111222333", birth_date="1985-02-01", municipality="oude-ijsselstreek"
+        server, deployed, clock, bsn="111222333", birth_date="1985-02-01", municipality="roermond"
     )
     case.complete("aanvraag_beoordelen", a.AANV_OK)
     case.complete("brede_intake", a.intake(4))
@@ -107,7 +107,7 @@ def test_enrolment_from_programme_page_and_dossier(server, deployed, clock, sign
     programme_id = _programme(server)
     programme_path = f"/programmas/{programme_id}"
     case = CaseDriver.start(
-        server, deployed, clock, bsn="123456782", birth_date="1979-07-01", municipality="oude-ijsselstreek"
+        server, deployed, clock, bsn="123456782", birth_date="1979-07-01", municipality="roermond"
     )
     caseworker = signed_in("klantmanager")
     page = caseworker.get(programme_path).text
