@@ -28,7 +28,7 @@ def test_deploy_needs_the_designer_role_and_is_logged_per_caller(server, ctx) ->
     ensure_demo_users(ctx)
     body = {"files": _sources(V1)}
     assert server.request("POST", DEPLOY, json=body).status_code == 401
-    for role in ("klantmanager", "teamleider"):
+    for role in ("klantmanager", "teamleider", "beheerder"):  # only process designers deploy
         refused = server.request("POST", DEPLOY, user=role, json=body)
         assert refused.status_code == 403 and refused.json()["error"] == "forbidden"
 
@@ -36,7 +36,7 @@ def test_deploy_needs_the_designer_role_and_is_logged_per_caller(server, ctx) ->
     assert first.status_code == 201, first.text
     assert first.json() == {"versions": [{"process_id": "verhuizen", "version": 1, "created": True}], "warnings": []}
     upload = {"files": ("verhuizen.bpmn", _sources(V2)["verhuizen.bpmn"].encode(), "application/xml")}
-    second = server.request("POST", DEPLOY, user="beheerder", files=upload)
+    second = server.request("POST", DEPLOY, user="procesontwerper", files=upload)
     assert second.status_code == 201, second.text
     assert second.json()["versions"] == [{"process_id": "verhuizen", "version": 2, "created": True}]
     same = server.request("POST", DEPLOY, user="procesontwerper", json=body)
@@ -51,7 +51,7 @@ def test_deploy_needs_the_designer_role_and_is_logged_per_caller(server, ctx) ->
     log = server.request("GET", "/api/processes/deployments", user="teamleider").json()
     assert [(d["actor"], d["files"], d["versions"]) for d in log] == [
         ("procesontwerper", ["verhuizen.bpmn"], [{"process_id": "verhuizen", "version": 1, "created": False}]),
-        ("beheerder", ["verhuizen.bpmn"], [{"process_id": "verhuizen", "version": 2, "created": True}]),
+        ("procesontwerper", ["verhuizen.bpmn"], [{"process_id": "verhuizen", "version": 2, "created": True}]),
         ("procesontwerper", ["verhuizen.bpmn"], [{"process_id": "verhuizen", "version": 1, "created": True}]),
     ], "refused and invalid deploys leave no entry"
 

@@ -21,7 +21,7 @@ from trajectflow.store.models import ProcessVersion
 
 ORG = "werkbedrijf-roermond"
 PASSWORD = "role rules passphrase"
-DESIGNERS = {"procesontwerper", "beheerder"}
+DESIGNERS = {"procesontwerper"}  # only process designers deploy (issue 6)
 
 
 @pytest.fixture

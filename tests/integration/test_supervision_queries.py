@@ -10,7 +10,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import FIXTURES, ROOT, STAFF_ORG
 from tests.e2e import answers as a
 from trajectflow.domain.cases import Actor
 from trajectflow.domain.errors import Forbidden
@@ -33,8 +33,8 @@ KM = Actor("klantmanager", frozenset({"klantmanager"}))
 @pytest.fixture
 def world(ctx):  # type: ignore[no-untyped-def]
     for role, label in ROLES.items():
-        ensure_user(ctx, role, [role], None, label)
-    ensure_user(ctx, "km_twee", ["klantmanager"], None, "Tweede klantmanager")
+        ensure_user(ctx, role, [role], None, label, organisation=STAFF_ORG)
+    ensure_user(ctx, "km_twee", ["klantmanager"], None, "Tweede klantmanager", organisation=STAFF_ORG)
     deploy_directory(ctx, ROOT / "processes", ROOT / "forms", "test")
     deploy_directory(ctx, FIXTURES / "storing", FIXTURES / "storing", "test")
     return ctx

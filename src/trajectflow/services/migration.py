@@ -17,7 +17,7 @@ from .context import ServiceContext
 from .loading import executable
 from .projection import record, synchronise
 
-DESIGNER_ROLES = frozenset({"procesontwerper", "beheerder"})
+DESIGNER_ROLES = frozenset({"procesontwerper"})  # only process designers deploy, pin and design
 # Moving cases is also a teamleider's call: they answer for the running work.
 MIGRATION_ROLES = DESIGNER_ROLES | {"teamleider"}
 MAPPED = "mapped"
