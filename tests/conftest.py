@@ -16,8 +16,10 @@ from werkzeug.serving import make_server
 
 from trajectflow.app import create_app
 from trajectflow.domain.clock import FixedClock
+from trajectflow.domain.roles import ROLES
 from trajectflow.services.context import ServiceContext
 from trajectflow.services.tokens import issue_token
+from trajectflow.services.users import ensure_user
 from trajectflow.settings import Settings
 from trajectflow.store import append_only
 from trajectflow.store.db import make_engine
@@ -32,6 +34,12 @@ BACKENDS = ["sqlite", "postgresql"]
 # Test staff work here unless a test says otherwise: it serves Roermond, Maasgouw and Roerdalen and
 # sells its services to Echt-Susteren and Leudal (domain/organisations.py).
 STAFF_ORG = "werkbedrijf-roermond"
+
+
+def ensure_staff(ctx: ServiceContext) -> None:
+    """One ordinary (not demo) account per role, named after it, at STAFF_ORG and without a password."""
+    for role, label in ROLES.items():
+        ensure_user(ctx, role, [role], None, label, organisation=STAFF_ORG)
 
 
 def _postgres_engine(schema: str) -> Engine:
@@ -103,6 +111,7 @@ def ctx(database: tuple[str, Engine], clock: FixedClock, tmp_path: Path) -> Iter
         database_url=url,
         processes_dir=ROOT / "processes",
         forms_dir=ROOT / "forms",
+        demo_mode=True,  # many tests act as the demo accounts; tests of production behaviour switch it off
     )
     yield ServiceContext(uow=UnitOfWorkFactory(engine), clock=clock, settings=settings)
 

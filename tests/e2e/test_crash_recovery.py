@@ -15,11 +15,10 @@ import pytest
 import requests
 from sqlalchemy import select
 
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, ensure_staff
 from tests.e2e.production import Http, Process, compose_environment, free_port, run_once, write_secrets
 from tests.scratch_databases import scratch_database
 from trajectflow.services.context import ServiceContext
-from trajectflow.services.demo_users import ensure_demo_users
 from trajectflow.services.loading import load_instance
 from trajectflow.settings import Settings
 from trajectflow.store.models import Case, Task
@@ -36,7 +35,7 @@ def deployment(tmp_path: Path) -> Iterator[tuple[Path, Path, ServiceContext]]:
         run_once("migrate", compose_environment("migrate", secrets, 0), tmp_path)
         run_once("deploy", compose_environment("deploy", secrets, 0), tmp_path, LOOP, "--forms", LOOP)
         ctx = ServiceContext.create(Settings(database_url=url))
-        ensure_demo_users(ctx)
+        ensure_staff(ctx)
         yield tmp_path, secrets, ctx
         ctx.uow.engine.dispose()
 

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.pool import NullPool
 
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, ensure_staff
 from tests.e2e import answers as a
 from tests.e2e.production import (
     Http,
@@ -29,7 +29,6 @@ from tests.e2e.production import (
 )
 from tests.scratch_databases import scratch_database
 from trajectflow.services.context import ServiceContext
-from trajectflow.services.demo_users import ensure_demo_users
 from trajectflow.settings import Settings
 from trajectflow.store.db import normalise_url
 
@@ -48,8 +47,8 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path,
         run_once("deploy", compose_environment("deploy", secrets, 0), workdir)
         ops = str(FIXTURES / "ops")
         run_once("deploy", compose_environment("deploy", secrets, 0), workdir, ops, "--forms", ops)
-        # Accounts: no command manages users yet, so the caseworkers come from the demo accounts service.
-        ensure_demo_users(ServiceContext.create(Settings(database_url=url)))
+        # Ordinary accounts (the server runs without demo mode), one per role.
+        ensure_staff(ServiceContext.create(Settings(database_url=url)))
         engine = create_engine(normalise_url(url), poolclass=NullPool)
         yield workdir, secrets, engine
         engine.dispose()

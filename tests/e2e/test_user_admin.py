@@ -213,10 +213,14 @@ def test_new_password_revokes_tokens_and_unlock_lifts_a_lock_out(server, staff):
 
 
 def test_demo_accounts_stay_demo_accounts(server, staff):  # type: ignore[no-untyped-def]
+    ensure_user(staff, "beheer-roermond", [ADMIN], None, "Beheer Roermond", organisation="werkbedrijf-roermond")
     staff.settings = replace(staff.settings, demo_mode=False)
-    changed = server.request("PATCH", "/api/users/jobcoach", user=ADMIN, json={"display_name": "Jan Coach"})
+    # Outside demo mode a demo account is no way in at all, not even with a token made before.
+    assert server.request("GET", "/api/auth/me", user="teamleider").status_code == 401
+    admin = "beheer-roermond"
+    changed = server.request("PATCH", "/api/users/jobcoach", user=admin, json={"display_name": "Jan Coach"})
     assert changed.status_code == 200 and changed.json()["demo"] is True
-    short = server.request("POST", "/api/users/jobcoach/password", user=ADMIN, json={"password": "demo2"})
+    short = server.request("POST", "/api/users/jobcoach/password", user=admin, json={"password": "demo2"})
     assert short.status_code == 200  # demo accounts are exempt from the policy …
     assert _sign_in(server, "jobcoach", "demo2").status_code == 401  # … and still refused outside demo mode
     staff.settings = replace(staff.settings, demo_mode=True)

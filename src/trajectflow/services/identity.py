@@ -27,9 +27,14 @@ def identify(ctx: ServiceContext, username: str | None) -> Actor:
         raise Unauthenticated("not signed in")
     with ctx.uow(write=False) as uow:
         user = uow.session.scalar(select(User).where(User.username == username.strip()))
-        if user is None or not user.active:
+        if user is None or not usable(ctx, user):
             raise Unauthenticated("not signed in")
         return actor_of(user)
+
+
+def usable(ctx: ServiceContext, user: User) -> bool:
+    """Active, and not a demo account (known password) while demo mode is off."""
+    return user.active and (ctx.settings.demo_mode or not user.demo)
 
 
 def identify_token(ctx: ServiceContext, token: str) -> Actor:
@@ -45,7 +50,7 @@ def identify_token(ctx: ServiceContext, token: str) -> Actor:
         api_token, user = row
         if api_token.revoked_at is not None or (api_token.expires_at is not None and api_token.expires_at <= now):
             raise refused
-        if not user.active:
+        if not usable(ctx, user):
             raise refused
         stale = api_token.last_used_at is None or now - api_token.last_used_at > _LAST_USED_RESOLUTION
         token_id, actor = api_token.id, actor_of(user)

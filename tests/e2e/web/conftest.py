@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -72,13 +71,6 @@ class Browserless:
         token = self.token(self.get(from_page).text)
         items = list(data.items()) if isinstance(data, dict) else list(data)
         return self.http.post(self.server.base_url + path, data=[*items, ("csrf_token", token)], timeout=30)
-
-
-@pytest.fixture
-def deployed(deployed):  # type: ignore[no-untyped-def]
-    """Page tests sign in as the demo accounts (password `demo`), so demo mode is on, as under `make run`."""
-    deployed.settings = replace(deployed.settings, demo_mode=True)
-    return deployed
 
 
 @pytest.fixture
