@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .domain.clock import Clock
 from .services.context import ServiceContext
@@ -41,4 +42,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None, **o
 
     install_audit_trail(app)  # one audit record per API and page request (BIO logging)
 
+    if settings.proxy_hops:  # the client's address (rate limit, audit origin) as the trusted proxies saw it
+        hops = settings.proxy_hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     return app

@@ -46,6 +46,7 @@ class Settings:
     oidc_providers_file: Path | None = None
     retention_days: int = 2555
     retention_mode: str = "anonymise"
+    proxy_hops: int = 0
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -132,4 +133,6 @@ def _security_settings(env: dict[str, str]) -> dict[str, Any]:
         "oidc_providers_file": Path(providers) if providers else None,
         "retention_days": int(env.get("TRAJECTFLOW_RETENTION_DAYS", "2555")),
         "retention_mode": env.get("TRAJECTFLOW_RETENTION_MODE", "anonymise").lower(),
+        # Reverse proxies in front of the app that set X-Forwarded-For/-Proto/-Host (0: none trusted).
+        "proxy_hops": int(env.get("TRAJECTFLOW_PROXY_HOPS", "0")),
     }

@@ -1,12 +1,11 @@
 """Read side of the case dossier: client, completed tasks, ladder history and the diagram with element states.
 
-Viewing a dossier shows personal data, so every view is written to the audit log (actor and case,
-never the data itself).
+Viewing a dossier shows personal data; the request hook writes every view to the audit trail
+(ops/audit_rules.py).
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -20,7 +19,6 @@ from .context import ServiceContext
 from .loading import get_case
 from .queries import case_detail, case_history, task_dict
 
-audit = logging.getLogger("trajectflow.audit")
 COMPLETED_KINDS = ("task_completed", "timer_fired")
 
 
@@ -56,7 +54,6 @@ def case_dossier(ctx: ServiceContext, actor: Actor, case_id: int) -> dict[str, A
             if task.submitted_data and isinstance(task.submitted_data.get("ladder_trede"), int)
         ]
     detail["history"] = case_history(ctx, case_id)
-    audit.info("case dossier viewed", extra={"actor": actor.username, "case_id": case_id, "action": "view_dossier"})
     return detail
 
 

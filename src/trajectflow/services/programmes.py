@@ -18,6 +18,7 @@ from ..domain.cases import Actor, CaseStatus
 from ..domain.errors import Conflict, Forbidden, ValidationFailed
 from ..domain.municipalities import normalise_municipality
 from ..store.models import Case, Placement, Programme, ProgrammeEnrolment, Task, Workplace
+from ..store.tenancy import in_scope
 from .context import ServiceContext
 from .loading import get_case, get_or_404
 from .projection import record
@@ -48,6 +49,9 @@ def _checked(data: ProgrammeInput) -> dict[str, Any]:
     codes = [normalise_municipality(m) for m in data.municipalities]
     if not codes or None in codes:
         errors["municipalities"] = ["give one or more known municipalities"]
+    elif not all(in_scope(code) for code in codes):
+        outside = sorted(str(code) for code in codes if not in_scope(code))
+        errors["municipalities"] = [f"your organisation does not serve {', '.join(outside)}"]
     if data.target_residents_to_work < 0 or data.target_employers_with_workplace < 0:
         errors["targets"] = ["targets are zero or more"]
     unknown = set(data.enrolment_rule) - set(RULE_KEYS)
