@@ -96,6 +96,10 @@ def test_missing_or_unknown_user_is_401(server, case):  # type: ignore[no-untype
         {"X-Trajectflow-User": "nobody"},
         {"X-Trajectflow-User": ""},
         {"X-Trajectflow-User": "Klantmanager"},
+        {"X-Trajectflow-User": "klantmanager"},  # the retired header names a real user: still nobody
+        {"Authorization": "Bearer tf_not-a-token"},
+        {"Authorization": "Basic a2xhbnRtYW5hZ2VyOmRlbW8="},
+        {"Authorization": "Bearer "},
     ):
         _rejected(
             server,
