@@ -8,6 +8,7 @@ staff of Laborijn (Oude IJsselstreek) and a klantmanager employed by the municip
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from sqlalchemy import select
 
@@ -15,7 +16,7 @@ from ..domain.roles import ROLES
 from ..store.models import User
 from .context import ServiceContext
 from .notifications import set_contact
-from .users import ensure_user
+from .users import ensure_user, hash_password
 
 DEMO_PASSWORD = "demo"
 DEMO_MAIL_DOMAIN = "demo.trajectflow.local"
@@ -41,6 +42,12 @@ def demo_accounts() -> list[DemoAccount]:
     return accounts
 
 
+@cache
+def _demo_password_hash() -> str:
+    # One argon2 hash for every demo account: the password is public anyway, and hashing is slow by design.
+    return hash_password(DEMO_PASSWORD)
+
+
 def ensure_demo_users(ctx: ServiceContext) -> int:
     created = 0
     for account in demo_accounts():
@@ -53,6 +60,7 @@ def ensure_demo_users(ctx: ServiceContext) -> int:
             organisation=account.organisation,
             municipality=account.municipality,
             demo=True,
+            password_hash=_demo_password_hash(),
         )
         set_contact(ctx, account.username, f"{account.username}@{DEMO_MAIL_DOMAIN}")
     _mark_existing(ctx)

@@ -32,8 +32,9 @@ def ensure_user(
     organisation: str | None = None,
     municipality: str | None = None,
     demo: bool = False,
+    password_hash: str | None = None,
 ) -> bool:
-    """Create the user when missing; return True when created."""
+    """Create the user when missing; return True when created. `password_hash`: an argon2 hash made before."""
     check_account_fields(roles, organisation, municipality)
     with ctx.uow() as uow:
         if uow.session.scalar(select(User.id).where(User.username == username)) is not None:
@@ -43,7 +44,7 @@ def ensure_user(
                 username=username,
                 display_name=display_name,
                 roles=roles,
-                password_hash=_HASHER.hash(password) if password else None,
+                password_hash=password_hash or (_HASHER.hash(password) if password else None),
                 active=True,
                 organisation=organisation,
                 municipality=municipality,
