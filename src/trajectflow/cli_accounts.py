@@ -146,4 +146,20 @@ def unlock(username: str) -> None:
     click.echo(f"unlocked {username} ({forgotten} failed sign-in(s) forgotten)")
 
 
+@users.command("set-unit")
+@click.argument("username")
+@click.option("--organisation", default=None, help="execution organisation, e.g. werkbedrijf-roermond")
+@click.option("--municipality", default=None, help="municipality, for municipal staff")
+def set_unit(username: str, organisation: str | None, municipality: str | None) -> None:
+    """Say where USERNAME works (accounts from before tenancy have neither and see no cases)."""
+    from .services.accounts import update_account
+
+    if not organisation and not municipality:
+        raise click.UsageError("give --organisation or --municipality")
+    ctx = _context()
+    changes = {"organisation": organisation, "municipality": municipality}
+    _run(ctx, "set-unit", username, lambda: update_account(ctx, None, username, changes))
+    click.echo(f"{username} works for {organisation or municipality}")
+
+
 COMMANDS: list[click.Command] = [users]

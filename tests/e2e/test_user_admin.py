@@ -336,3 +336,14 @@ def test_user_administration_answers_within_its_schema(ctx, clock, staff):  # ty
         run()
     assert problems == [], "\n".join(problems)
     assert seen.get(200) and seen.get(404) and seen.get(422), seen  # lists, unknown accounts, refused input
+
+
+def test_accounts_from_before_tenancy_get_their_unit_from_the_command_line(ctx):  # type: ignore[no-untyped-def]
+    ensure_user(ctx, "oud", ["klantmanager"], None, "Account van voor de tenancy")  # no organisation yet
+    env = {"TRAJECTFLOW_DATABASE_URL": _database_url(ctx), "TRAJECTFLOW_DEMO": "0"}
+    run = CliRunner().invoke
+    assert run(cli, ["set-unit", "oud"], env=env).exit_code == 2  # neither given
+    wrong = run(cli, ["set-unit", "oud", "--organisation", "nergens"], env=env)
+    assert wrong.exit_code == 1 and "nergens" in wrong.output
+    assert run(cli, ["set-unit", "oud", "--municipality", "leudal"], env=env).exit_code == 0
+    assert "oud\tklantmanager\tleudal\tactive" in run(cli, ["list"], env=env).output

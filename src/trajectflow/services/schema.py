@@ -28,14 +28,14 @@ class SchemaUpgrade:
     after: str | None
 
 
-def upgrade_schema(settings: Settings) -> SchemaUpgrade:
-    """Migrate the configured database to the latest revision; a database at head is left alone."""
+def upgrade_schema(settings: Settings, revision: str = "head") -> SchemaUpgrade:
+    """Migrate the configured database to `revision` (the latest); a database already there is left alone."""
     url = settings.database_url
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         engine = make_engine(url)
         try:
-            return _upgrade(engine)
+            return _upgrade(engine, revision)
         finally:
             engine.dispose()
     engine = _postgres_engine(url)
@@ -43,7 +43,7 @@ def upgrade_schema(settings: Settings) -> SchemaUpgrade:
         with engine.connect() as lock_connection:
             lock_connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _UPGRADE_LOCK})
             try:
-                return _upgrade(engine)
+                return _upgrade(engine, revision)
             finally:
                 lock_connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _UPGRADE_LOCK})
                 lock_connection.commit()
@@ -51,9 +51,9 @@ def upgrade_schema(settings: Settings) -> SchemaUpgrade:
         engine.dispose()
 
 
-def _upgrade(engine: Engine) -> SchemaUpgrade:
+def _upgrade(engine: Engine, revision: str) -> SchemaUpgrade:
     before = current_revision(engine)
-    upgrade(engine)
+    upgrade(engine, revision)
     return SchemaUpgrade(before, current_revision(engine))
 
 
