@@ -67,7 +67,7 @@ lint: setup
 	$(BIN)/mypy src
 
 pytest: setup
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --durations=30
 
 ## bench: benchmarks with ratios (QUICK=1 for a short run, SCALE=1000000 for query latency at full size);
 ## results in bench/results/latest.json
