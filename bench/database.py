@@ -18,10 +18,11 @@ from urllib.parse import quote
 from sqlalchemy import text
 
 from trajectflow.domain.clock import FixedClock
+from trajectflow.domain.roles import ROLES
 from trajectflow.services.context import ServiceContext
-from trajectflow.services.demo_users import ensure_demo_users
 from trajectflow.services.deploy import deploy_directory
 from trajectflow.services.tokens import issue_token
+from trajectflow.services.users import ensure_user
 from trajectflow.settings import Settings
 from trajectflow.store.db import make_engine
 from trajectflow.store.migrate import upgrade
@@ -56,7 +57,8 @@ class BenchDatabase:
         self.clock = FixedClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
         settings = Settings(database_url=self.url, processes_dir=PROCESSES_DIR, forms_dir=FORMS_DIR)
         self.ctx = ServiceContext(uow=UnitOfWorkFactory(self.engine), clock=self.clock, settings=settings)
-        ensure_demo_users(self.ctx)
+        for role, label in ROLES.items():  # ordinary accounts: the bench servers run without demo mode
+            ensure_user(self.ctx, role, [role], None, label, organisation="werkbedrijf-roermond")
         self._tokens: dict[str, str] = {}
         deploy_directory(self.ctx, PROCESSES_DIR, FORMS_DIR, "bench")
         if with_loop:

@@ -16,18 +16,19 @@ from flask.testing import FlaskClient
 
 from trajectflow.app import create_app
 from trajectflow.services.context import ServiceContext
-from trajectflow.services.demo_users import DEMO_PASSWORD, ensure_demo_users
+from trajectflow.services.users import ensure_user
 
 from .report import Figure, Goal, at_most
 
 GOAL: Goal = at_most(300)
 WARMUPS = 2
 SAMPLES = 20
-# figure name → (demo user, page URL)
+# figure name → (user, page URL); ordinary accounts at Werkbedrijf Roermond (no demo mode needed)
 PAGES = {
-    "page_worklist_p95_ms": ("klantmanager", "/"),
-    "page_stuck_cases_p95_ms": ("teamleider", "/teamleider/"),
+    "page_worklist_p95_ms": ("bench-klantmanager", "/"),
+    "page_stuck_cases_p95_ms": ("bench-teamleider", "/teamleider/"),
 }
+PASSWORD = "bench pages passphrase"
 
 
 def _signed_in(app: Flask, user: str) -> FlaskClient:
@@ -36,7 +37,7 @@ def _signed_in(app: Flask, user: str) -> FlaskClient:
     match = re.search(r'name="csrf_token" value="([^"]+)"', form)
     if match is None:
         raise RuntimeError("no CSRF token on the login page")
-    response = client.post("/login", data={"username": user, "password": DEMO_PASSWORD, "csrf_token": match.group(1)})
+    response = client.post("/login", data={"username": user, "password": PASSWORD, "csrf_token": match.group(1)})
     if response.status_code != 302 or "/login" in response.headers.get("Location", ""):
         raise RuntimeError(f"signing in as {user} failed: {response.status_code}")
     return client
@@ -49,7 +50,9 @@ def _percentile(samples: list[float], share: float) -> float:
 
 def page_figures(ctx: ServiceContext, samples: int = SAMPLES) -> list[Figure]:
     """p95 server time of each page over `samples` GETs on the data `ctx` holds."""
-    ensure_demo_users(ctx)
+    for user, _url in PAGES.values():
+        role = user.removeprefix("bench-")
+        ensure_user(ctx, user, [role], PASSWORD, f"Bench {role}", organisation="werkbedrijf-roermond")
     app = create_app(ctx.settings, clock=ctx.clock)
     app.extensions["trajectflow"] = ctx  # the bench's engine and clock
     clients = {name: (_signed_in(app, user), url) for name, (user, url) in PAGES.items()}

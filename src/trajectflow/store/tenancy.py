@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from contextvars import ContextVar
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import event, or_, select
@@ -62,15 +63,21 @@ def _restrict_to_scope(state: ORMExecuteState) -> None:
         return
     if not (state.is_select or state.is_update or state.is_delete):
         return
-    allowed = sorted(scope)
-    visible_cases = select(Case.id).where(Case.municipality.in_(allowed))
-    clients_with_visible_cases = select(Case.client_id).where(Case.municipality.in_(allowed))
-    state.statement = state.statement.options(
-        with_loader_criteria(Case, Case.municipality.in_(allowed), include_aliases=True),
+    state.statement = state.statement.options(*_criteria(tuple(sorted(scope))))
+
+
+@lru_cache(maxsize=256)
+def _criteria(allowed: tuple[str, ...]) -> tuple[Any, ...]:
+    """The loader criteria of one scope, built once: building them costs more than most queries."""
+    municipalities = list(allowed)
+    visible_cases = select(Case.id).where(Case.municipality.in_(municipalities))
+    clients_with_visible_cases = select(Case.client_id).where(Case.municipality.in_(municipalities))
+    return (
+        with_loader_criteria(Case, Case.municipality.in_(municipalities), include_aliases=True),
         # A client who moved may have cases in a municipality other than the one on their record.
         with_loader_criteria(
             Client,
-            or_(Client.municipality.in_(allowed), Client.id.in_(clients_with_visible_cases)),
+            or_(Client.municipality.in_(municipalities), Client.id.in_(clients_with_visible_cases)),
             include_aliases=True,
         ),
         with_loader_criteria(Task, Task.case_id.in_(visible_cases), include_aliases=True),
@@ -82,4 +89,3 @@ def _restrict_to_scope(state: ORMExecuteState) -> None:
         ),
         *(with_loader_criteria(model, model.case_id.in_(visible_cases), include_aliases=True) for model in _BY_CASE),
     )
-
