@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 import requests
 from click.testing import CliRunner
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
+from tests.audit_support import database_url
 from trajectflow.cli_accounts import users as cli
 from trajectflow.services.context import ServiceContext
 from trajectflow.services.demo_users import ensure_demo_users
@@ -228,17 +229,8 @@ def test_demo_accounts_stay_demo_accounts(server, staff):  # type: ignore[no-unt
 
 
 # -- command line -----------------------------------------------------------------------------------
-def _database_url(ctx: ServiceContext) -> str:
-    engine = ctx.uow.engine
-    if engine.dialect.name == "sqlite":
-        return ctx.settings.database_url
-    with engine.connect() as conn:
-        schema = conn.execute(text("SELECT current_schema()")).scalar()
-    return engine.url.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
-
-
 def test_first_beheerder_from_the_command_line(server, ctx):  # type: ignore[no-untyped-def]
-    env = {"TRAJECTFLOW_DATABASE_URL": _database_url(ctx), "TRAJECTFLOW_DEMO": "0"}
+    env = {"TRAJECTFLOW_DATABASE_URL": database_url(ctx), "TRAJECTFLOW_DEMO": "0"}
     run = CliRunner().invoke
     args = ["create", "admin", "--role", "beheerder", "--organisation", ORG, "--password-stdin"]
     weak = run(cli, args, input="admin\n", env=env)
@@ -340,7 +332,7 @@ def test_user_administration_answers_within_its_schema(ctx, clock, staff):  # ty
 
 def test_accounts_from_before_tenancy_get_their_unit_from_the_command_line(ctx):  # type: ignore[no-untyped-def]
     ensure_user(ctx, "oud", ["klantmanager"], None, "Account van voor de tenancy")  # no organisation yet
-    env = {"TRAJECTFLOW_DATABASE_URL": _database_url(ctx), "TRAJECTFLOW_DEMO": "0"}
+    env = {"TRAJECTFLOW_DATABASE_URL": database_url(ctx), "TRAJECTFLOW_DEMO": "0"}
     run = CliRunner().invoke
     assert run(cli, ["set-unit", "oud"], env=env).exit_code == 2  # neither given
     wrong = run(cli, ["set-unit", "oud", "--organisation", "nergens"], env=env)

@@ -14,27 +14,13 @@ from sqlalchemy import select
 from ..domain.cases import Actor
 from ..domain.errors import Forbidden
 from ..domain.roles import SUPERVISOR_ROLES
-from .audit import TABLE
+from .audit import CHAINED_FIELDS, TABLE
 from .context import ServiceContext
 from .loading import get_case
 
 # What supervisors see of a case's records (no digests: those are for `audit verify`).
 CASE_COLUMNS = ("seq", "at", "actor", "action", "object_type", "object_id", "result", "origin_ip", "client")
-EXPORT_COLUMNS = (
-    "seq",
-    "at",
-    "actor",
-    "action",
-    "object_type",
-    "object_id",
-    "case_id",
-    "result",
-    "origin_ip",
-    "client",
-    "details",
-    "prev_digest",
-    "digest",
-)
+EXPORT_COLUMNS = (*CHAINED_FIELDS, "prev_digest", "digest")
 _BATCH = 2000
 
 
