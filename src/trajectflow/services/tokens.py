@@ -92,23 +92,5 @@ def revoke_token(ctx: ServiceContext, actor: Actor, token_id: int) -> TokenInfo:
         return _info(token)
 
 
-def revoke_all(ctx: ServiceContext, username: str) -> int:
-    """Revoke every live token of a user (when the account is deactivated or its password changes)."""
-    now = ctx.clock.now()
-    with ctx.uow() as uow:
-        rows = uow.session.scalars(
-            select(ApiToken)
-            .join(User, User.id == ApiToken.user_id)
-            .where(User.username == username, ApiToken.revoked_at.is_(None))
-        ).all()
-        for row in rows:
-            row.revoked_at = now
-        uow.commit()
-        return len(rows)
-
-
 def _info(row: ApiToken) -> TokenInfo:
     return TokenInfo(row.id, row.name, row.prefix, row.created_at, row.expires_at, row.revoked_at, row.last_used_at)
-
-
-__all__ = ["IssuedToken", "TokenInfo", "issue_token", "list_tokens", "revoke_all", "revoke_token"]

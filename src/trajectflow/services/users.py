@@ -132,14 +132,6 @@ def _clear_failures(ctx: ServiceContext, username: str) -> None:
         uow.commit()
 
 
-def unlock(ctx: ServiceContext, username: str) -> int:
-    """Lift a lock-out (functioneel beheerder); returns the number of failures forgotten."""
-    with ctx.uow() as uow:
-        result = uow.session.execute(delete(LoginFailure).where(LoginFailure.username == username))
-        uow.commit()
-        return int(getattr(result, "rowcount", 0) or 0)
-
-
 def display_name(ctx: ServiceContext, username: str) -> str:
     with ctx.uow(write=False) as uow:
         name = uow.session.scalar(select(User.display_name).where(User.username == username))
