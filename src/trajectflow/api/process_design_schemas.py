@@ -25,8 +25,8 @@ class ValidationReportSchema(Schema):
 
 
 class MigrationRequestSchema(Schema):
-    from_version = fields.Integer(required=True, validate=validate.Range(min=1))
-    to_version = fields.Integer(required=True, validate=validate.Range(min=1))
+    from_version = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+    to_version = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
     case_ids = fields.List(fields.Integer(validate=validate.Range(min=1)), load_default=None, allow_none=True)
     dry_run = fields.Boolean(load_default=True, metadata={"description": "report only (the default)"})
 
